@@ -54,9 +54,19 @@ export function createDb<T>(opts: DbOptions): { db: Kysely<T>; pool: pg.Pool } {
 
 const MIGRATION_LOCK = 0x666c6d67; // "flmg"
 
-/** Applies the .sql files of `dir` not applied yet, in name order, each in its own transaction. */
-export async function migrate(db: Kysely<unknown>, dir: string): Promise<string[]> {
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort();
+/** Where the platform's own tables (outbox, processed events) are defined; services migrate it first. */
+export const PLATFORM_MIGRATIONS_DIR = new URL('../migrations', import.meta.url).pathname;
+
+/**
+ * Applies the .sql files of `dirs` not applied yet (directory order, then name order), each in its
+ * own transaction. File names must be unique across the directories.
+ */
+export async function migrate(db: Kysely<unknown>, dirs: string | string[]): Promise<string[]> {
+  const files: { name: string; path: string }[] = [];
+  for (const dir of [dirs].flat()) {
+    const names = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort();
+    files.push(...names.map((name) => ({ name, path: join(dir, name) })));
+  }
   return db.connection().execute(async (conn) => {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK})`.execute(conn);
     try {
@@ -65,13 +75,13 @@ export async function migrate(db: Kysely<unknown>, dir: string): Promise<string[
       const done = await sql<{ name: string }>`select name from schema_migrations`.execute(conn);
       const applied = new Set(done.rows.map((r) => r.name));
       const ran: string[] = [];
-      for (const file of files.filter((f) => !applied.has(f))) {
-        const text = await readFile(join(dir, file), 'utf8');
+      for (const file of files.filter((f) => !applied.has(f.name))) {
+        const text = await readFile(file.path, 'utf8');
         await conn.transaction().execute(async (tx) => {
           await sql.raw(text).execute(tx);
-          await sql`insert into schema_migrations (name) values (${file})`.execute(tx);
+          await sql`insert into schema_migrations (name) values (${file.name})`.execute(tx);
         });
-        ran.push(file);
+        ran.push(file.name);
       }
       return ran;
     } finally {

@@ -4,3 +4,7 @@ export * from './db.js';
 export * from './errors.js';
 export * from './ids.js';
 export * from './logger.js';
+export * from './grpc-client.js';
+export * from './grpc-server.js';
+export * from './shutdown.js';
+export * from './telemetry.js';
