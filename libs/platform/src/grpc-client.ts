@@ -52,13 +52,15 @@ export function createGrpcClient<C extends Client>(
       if (!cache.has(prop)) {
         const method = (client as unknown as Record<string | symbol, UnaryMethod<unknown, unknown>>)[prop];
         if (typeof method !== 'function') return undefined;
-        cache.set(prop, (req: unknown, opts: CallOpts = {}) =>
-          new Promise((resolve, reject) => {
-            const md = opts.metadata ?? new Metadata();
-            if (opts.caller) callerToMetadata(opts.caller, md);
-            const deadline = Date.now() + (opts.deadlineMs ?? defaultDeadline);
-            method.call(client, req, md, { deadline }, (err, res) => (err ? reject(err) : resolve(res)));
-          }),
+        cache.set(
+          prop,
+          (req: unknown, opts: CallOpts = {}) =>
+            new Promise((resolve, reject) => {
+              const md = opts.metadata ?? new Metadata();
+              if (opts.caller) callerToMetadata(opts.caller, md);
+              const deadline = Date.now() + (opts.deadlineMs ?? defaultDeadline);
+              method.call(client, req, md, { deadline }, (err, res) => (err ? reject(err) : resolve(res)));
+            }),
         );
       }
       return cache.get(prop);

@@ -46,7 +46,8 @@ export function unary<Req, Res>(log: Logger, handler: UnaryHandler<Req, Res>): h
     handler(call.request, ctx).then(
       (res) => callback(null, res),
       (err: unknown) => {
-        if (!(err instanceof DomainError)) log.error({ err, method: call.getPath() }, 'unexpected error in gRPC handler');
+        if (!(err instanceof DomainError))
+          log.error({ err, method: call.getPath() }, 'unexpected error in gRPC handler');
         callback(toGrpcError(err));
       },
     );
