@@ -1,1 +1,5 @@
-export {};
+// Public surface of @fieldline/auth: passwords, access tokens, opaque tokens and the identity policy.
+export * from './access-token.js';
+export * from './opaque-tokens.js';
+export * from './password.js';
+export * from './policy.js';
