@@ -1,0 +1,94 @@
+// bench:gateway — authenticated GET /v1/me through the real gateway → gRPC → accounts → PostgreSQL,
+// side by side with a bare fastify route in the same run. Prints req/s, latency percentiles, ratio.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import autocannon from 'autocannon';
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 15);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+const children = [];
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+
+function start(name, entry, env) {
+  const child = spawn(process.execPath, [entry], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  children.push(child);
+  child.on('exit', (code) => code && console.error(`${name} exited with ${code}`));
+}
+
+async function waitHttp(url) {
+  for (let i = 0; i < 200; i++) {
+    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} never became ready`);
+}
+
+const run = (opts) =>
+  new Promise((resolve, reject) =>
+    autocannon({ connections: CONNECTIONS, pipelining: 1, ...opts }, (err, res) => (err ? reject(err) : resolve(res))),
+  );
+
+function summary(label, r) {
+  return {
+    label,
+    'req/s': Math.round(r.requests.average),
+    'p50 ms': r.latency.p50,
+    'p90 ms': r.latency.p90,
+    'p99 ms': r.latency.p99,
+    errors: r.errors + r.non2xx,
+  };
+}
+
+try {
+  const [accountsPort, gatewayPort, barePort] = [await freePort(), await freePort(), await freePort()];
+  const common = {
+    FIELDLINE_JWT_SECRET: randomBytes(32).toString('base64url'),
+    FIELDLINE_ACCOUNTS_DATABASE: `fieldline_bench_${Date.now()}`,
+    FIELDLINE_NATS_PREFIX: `bench${randomBytes(3).toString('hex')}`,
+  };
+  start('accounts', 'services/accounts/dist/main.js', { ...common, FIELDLINE_GRPC_PORT: String(accountsPort) });
+  start('gateway', 'services/gateway/dist/main.js', {
+    ...common,
+    FIELDLINE_HTTP_PORT: String(gatewayPort),
+    FIELDLINE_HTTP_HOST: '127.0.0.1',
+    FIELDLINE_ACCOUNTS_ADDR: `127.0.0.1:${accountsPort}`,
+  });
+  start('bare', 'tests/bench/bare-fastify.mjs', { PORT: String(barePort) });
+  const gateway = `http://127.0.0.1:${gatewayPort}`;
+  await waitHttp(`${gateway}/readyz`);
+  await waitHttp(`http://127.0.0.1:${barePort}/bare`);
+
+  const signup = await fetch(`${gateway}/v1/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ companyName: 'Bench Co', name: 'Bench Admin', email: 'bench@example.com', password: 'bench-password' }),
+  }).then((r) => r.json());
+  const headers = { authorization: `Bearer ${signup.accessToken}` };
+
+  console.log(`warming up (5 s each), then ${DURATION} s per target with ${CONNECTIONS} connections...`);
+  await run({ url: `${gateway}/v1/me`, headers, duration: 5 });
+  await run({ url: `http://127.0.0.1:${barePort}/bare`, duration: 5 });
+  const me = await run({ url: `${gateway}/v1/me`, headers, duration: DURATION });
+  const bare = await run({ url: `http://127.0.0.1:${barePort}/bare`, duration: DURATION });
+
+  const rows = [summary('GET /v1/me (gateway → gRPC → accounts → PostgreSQL)', me), summary('bare fastify route', bare)];
+  console.table(rows);
+  console.log(
+    `ratio /v1/me ÷ bare: ${(rows[0]['req/s'] / rows[1]['req/s']).toFixed(2)} · machine: ${os.cpus().length} × ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
+  );
+  console.log('target: ≥ 6,000 req/s with p99 ≤ 25 ms for GET /v1/me');
+} finally {
+  for (const c of children) c.kill('SIGTERM');
+}
