@@ -1,0 +1,114 @@
+// Who is calling and may they: every non-public route declares the action it needs; the caller comes from a
+// JWT (verified here) or a device token / API key (resolved by accounts, cached briefly), and its role is checked.
+import { type Action, can, hashOpaqueToken, InvalidToken, type Role, verifyAccessToken } from '@fieldline/auth';
+import { type Caller, fromGrpcError, type PrincipalKind } from '@fieldline/platform';
+import type { accounts } from '@fieldline/proto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { CredentialCache } from '../auth/credential-cache.js';
+import { type Credential, credentialOf } from '../auth/credentials.js';
+import type { AccountsClients } from '../clients/accounts-clients.js';
+import { forbidden, unauthenticated } from '../http/http-error.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** No credential needed (signup, login, health, docs). */
+    public?: boolean;
+    /** The action a caller's role must allow (libs/auth policy). */
+    action?: Action;
+    /** Which kinds of credential may call the route; users and API keys unless said otherwise. */
+    principals?: PrincipalKind[];
+  }
+  interface FastifyRequest {
+    caller: Caller | undefined;
+  }
+}
+
+export type AuthenticationOptions = {
+  jwtSecret: string;
+  identity: AccountsClients['identity'];
+  cache: CredentialCache;
+};
+
+const DEFAULT_PRINCIPALS: PrincipalKind[] = ['user', 'api_key'];
+
+/** The authenticated caller of a protected route (its hook has run, so there is one). */
+export function callerOf(request: FastifyRequest): Caller {
+  if (!request.caller) throw new Error(`route ${request.routeOptions.url} has no caller: is it declared public?`);
+  return request.caller;
+}
+
+export const authentication = fp(
+  async (app: FastifyInstance, opts: AuthenticationOptions) => {
+    app.decorateRequest('caller', undefined);
+
+    // Fail closed at start-up: a route that says neither who may call it nor that it is public is a bug.
+    app.addHook('onRoute', (route) => {
+      if (!route.url.startsWith('/v1/')) return;
+      const config = route.config ?? {};
+      if (!config.public && !config.action) throw new Error(`route ${route.method} ${route.url} declares no action`);
+    });
+
+    app.addHook('onRequest', async (request) => {
+      const config = request.routeOptions.config;
+      if (!config || config.public || !config.action) return;
+      const credential = credentialOf(request);
+      if (!credential) throw unauthenticated('this route needs a credential: Authorization: Bearer <token>');
+      const caller = await resolve(credential, opts);
+      const principals = config.principals ?? DEFAULT_PRINCIPALS;
+      if (!principals.includes(caller.kind))
+        throw forbidden(`a ${caller.kind.replace('_', ' ')} cannot call this route`);
+      if (!can(caller.role as Role, config.action)) throw forbidden(`a ${caller.role} may not ${config.action}`);
+      request.caller = caller;
+    });
+  },
+  { name: 'fieldline-authentication' },
+);
+
+async function resolve(credential: Credential, opts: AuthenticationOptions): Promise<Caller> {
+  if (credential.kind === 'jwt') {
+    try {
+      const claims = verifyAccessToken(credential.value, { secret: opts.jwtSecret });
+      return { kind: 'user', tenantId: claims.tid, userId: claims.sub, role: claims.role, customerId: claims.cid };
+    } catch (err) {
+      if (err instanceof InvalidToken)
+        throw unauthenticated(err.reason === 'expired' ? 'the access token has expired' : 'invalid access token');
+      throw err;
+    }
+  }
+  const hash = hashOpaqueToken(credential.value);
+  const cached = opts.cache.get(hash);
+  if (cached) return cached;
+  const request: accounts.AuthenticateRequest = {
+    credential:
+      credential.kind === 'device_token'
+        ? { $case: 'deviceToken', value: credential.value }
+        : { $case: 'apiKey', value: credential.value },
+  };
+  let principal: accounts.Principal;
+  try {
+    principal = await opts.identity.authenticate(request);
+  } catch (err) {
+    const domain = fromGrpcError(err);
+    // Unknown, revoked or malformed: all the same to the client, and nothing cached.
+    if (domain && ['unauthenticated', 'not_found', 'invalid_argument', 'permission_denied'].includes(domain.kind)) {
+      throw unauthenticated(credential.kind === 'api_key' ? 'invalid API key' : 'invalid device token');
+    }
+    throw err;
+  }
+  const caller = toCaller(principal);
+  opts.cache.set(hash, caller);
+  return caller;
+}
+
+function toCaller(p: accounts.Principal): Caller {
+  return {
+    kind: p.kind as PrincipalKind,
+    tenantId: p.tenantId,
+    userId: p.userId,
+    role: p.role as Role,
+    customerId: p.customerId || undefined,
+    deviceId: p.deviceId || undefined,
+    apiKeyId: p.apiKeyId || undefined,
+  };
+}

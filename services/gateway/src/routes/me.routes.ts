@@ -1,0 +1,43 @@
+// The caller: who they are, in which tenant, with which credential.
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { callerOf } from '../plugins/authentication.js';
+import { SECURED } from '../plugins/openapi.js';
+import { errorResponses, Nullable } from '../views/common.js';
+import { toTenantView, toUserView } from '../views/user.view.js';
+import { as, type RouteDeps } from './route-deps.js';
+
+const MeResponse = Type.Object({
+  user: Type.Ref('User'),
+  tenant: Type.Ref('Tenant'),
+  credential: Type.Object({
+    kind: Type.Union([Type.Literal('user'), Type.Literal('device'), Type.Literal('api_key')]),
+    deviceId: Nullable(Type.String()),
+    apiKeyId: Nullable(Type.String()),
+  }),
+});
+
+export async function meRoutes(app: FastifyInstance, { accounts }: RouteDeps) {
+  app.get(
+    '/v1/me',
+    {
+      // A phone checks its device token here, so device tokens are welcome on this one route.
+      config: { action: 'me:read', principals: ['user', 'device', 'api_key'] },
+      schema: {
+        tags: ['me'],
+        summary: 'The caller, as accounts sees them now (a deactivated user gets 401)',
+        security: SECURED,
+        response: { 200: MeResponse, ...errorResponses(401, 403) },
+      },
+    },
+    async (request) => {
+      const res = await accounts.identity.getMe({}, as(request));
+      const caller = callerOf(request);
+      return {
+        user: toUserView(res.user),
+        tenant: toTenantView(res.tenant),
+        credential: { kind: caller.kind, deviceId: caller.deviceId ?? null, apiKeyId: caller.apiKeyId ?? null },
+      };
+    },
+  );
+}
