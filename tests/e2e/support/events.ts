@@ -24,10 +24,9 @@ export async function invitationToken(opts: {
     const subject = `${opts.prefix}.${opts.tenantId}.accounts.${type}`;
     return await waitFor(
       async () => {
-        // A fresh ordered consumer per attempt replays the subject from the start of the stream.
-        const consumer = await jetstream(nc).consumers.get(eventsStreamName(opts.prefix), {
-          filter_subjects: [subject],
-        });
+        // A fresh ordered consumer per attempt replays the subject from the start of the stream. One subject as a
+        // string (sent as filter_subject): the list form needs nats-server 2.10, and CI runs 2.9.
+        const consumer = await jetstream(nc).consumers.get(eventsStreamName(opts.prefix), { filter_subjects: subject });
         const info = await consumer.info(true);
         const pending = info.num_pending;
         if (pending === 0) return undefined;
