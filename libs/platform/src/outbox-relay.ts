@@ -46,7 +46,10 @@ export class OutboxRelay {
   private running = false;
   private loop?: Promise<void>;
   private listening?: Promise<void>;
-  private listener?: pg.Client;
+  private stopRequested: () => void = () => {};
+  private readonly stopping = new Promise<void>((resolve) => {
+    this.stopRequested = resolve;
+  });
   private readonly sleepers = new Set<() => void>();
   private woken = false;
   private lastPrune = 0;
@@ -76,8 +79,8 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    this.stopRequested();
     this.nudge();
-    await this.listener?.end().catch(() => {});
     await Promise.all([this.loop, this.listening]);
   }
 
@@ -171,10 +174,13 @@ export class OutboxRelay {
   private async listen(url: string): Promise<void> {
     const { log, pollMs, maxBackoffMs } = this.opts;
     while (this.running) {
-      const client = new pg.Client({ connectionString: url, application_name: 'outbox-relay-listen' });
-      this.listener = client;
+      const client = new pg.Client({
+        connectionString: url,
+        application_name: 'outbox-relay-listen',
+        connectionTimeoutMillis: 10_000,
+      });
       try {
-        const ended = new Promise<void>((resolve) => {
+        const lost = new Promise<void>((resolve) => {
           client.on('error', (err) => {
             if (this.running) log.warn({ err }, 'outbox LISTEN connection failed; polling until it is back');
             resolve();
@@ -182,10 +188,11 @@ export class OutboxRelay {
           client.on('end', () => resolve());
         });
         client.on('notification', () => this.nudge());
+        // Ending a client while it connects can hang, so stop() waits for the connection to settle.
         await client.connect();
         await client.query(`listen ${OUTBOX_CHANNEL}`);
         this.nudge(); // rows committed while we were not listening
-        await ended;
+        await Promise.race([lost, this.stopping]);
       } catch (err) {
         if (this.running) log.warn({ err }, 'could not LISTEN for outbox rows; polling until it works');
       } finally {

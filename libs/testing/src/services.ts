@@ -27,7 +27,7 @@ async function postgresAnswers(url: string): Promise<boolean> {
   }
 }
 
-// What the server said when it answered but is unusable (e.g. NATS without JetStream); undefined when fine.
+// Why the server at `url` cannot be used (down, or without JetStream); undefined when it can.
 async function natsProblem(url: string): Promise<string | undefined> {
   try {
     const nc = await connect({ servers: url, timeout: 3000, reconnect: false });
@@ -36,44 +36,50 @@ async function natsProblem(url: string): Promise<string | undefined> {
       await jetstreamManager(nc); // checks that JetStream answers
       return undefined;
     } catch (err) {
-      return `NATS at ${url} answers but JetStream does not (${(err as Error).message}); start nats-server with -js`;
+      return `NATS at ${url} answers but JetStream does not (${(err as Error).message}): it needs -js`;
     } finally {
       await nc.close();
     }
   } catch (err) {
-    return `unreachable (${(err as Error).message})`;
+    return `NATS is unreachable at ${url} (${(err as Error).message})`;
   }
+}
+
+/** Resolves the PostgreSQL server to test against from `env`, without memoizing (testPostgresUrl does). */
+export async function findPostgres(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const url = env.FIELDLINE_DATABASE_URL ?? DEFAULT_TEST_DATABASE_URL;
+  if (await postgresAnswers(url)) return url;
+  if (!env.FIELDLINE_DATABASE_URL && hasDocker()) return startPostgresContainer();
+  throw new Error(
+    `PostgreSQL is unreachable at ${url}. Start it with:\n  ${START_POSTGRES_COMMAND}\n` +
+      '(or point FIELDLINE_DATABASE_URL at a running server; with it unset and Docker present, a container is started)',
+  );
+}
+
+/** Resolves the NATS server (with JetStream) to test against from `env`, without memoizing. */
+export async function findNats(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const url = env.FIELDLINE_NATS_URL ?? DEFAULT_TEST_NATS_URL;
+  const problem = await natsProblem(url);
+  if (!problem) return url;
+  if (!env.FIELDLINE_NATS_URL && hasDocker()) return startNatsContainer();
+  throw new Error(
+    `${problem}. Start it with:\n  ${START_NATS_COMMAND}\n` +
+      '(or point FIELDLINE_NATS_URL at a running server; with it unset and Docker present, a container is started)',
+  );
 }
 
 let postgres: Promise<string> | undefined;
 let nats: Promise<string> | undefined;
 
-/** URL of a PostgreSQL server (database `postgres`) the tests may create databases on. */
+/** URL of a PostgreSQL server (database `postgres`) the tests may create databases on; found once per test file. */
 export function testPostgresUrl(): Promise<string> {
-  postgres ??= (async () => {
-    const url = process.env.FIELDLINE_DATABASE_URL ?? DEFAULT_TEST_DATABASE_URL;
-    if (await postgresAnswers(url)) return url;
-    if (!process.env.FIELDLINE_DATABASE_URL && hasDocker()) return startPostgresContainer();
-    throw new Error(
-      `PostgreSQL is unreachable at ${url}. Start it with:\n  ${START_POSTGRES_COMMAND}\n` +
-        '(or set FIELDLINE_DATABASE_URL to a server that runs, or leave it unset with Docker available for a container)',
-    );
-  })();
+  postgres ??= findPostgres();
   return postgres;
 }
 
-/** URL of a NATS server with JetStream enabled. */
+/** URL of a NATS server with JetStream enabled; found once per test file. */
 export function testNatsUrl(): Promise<string> {
-  nats ??= (async () => {
-    const url = process.env.FIELDLINE_NATS_URL ?? DEFAULT_TEST_NATS_URL;
-    const problem = await natsProblem(url);
-    if (!problem) return url;
-    if (!process.env.FIELDLINE_NATS_URL && hasDocker()) return startNatsContainer();
-    throw new Error(
-      `NATS is unreachable at ${url}: ${problem}. Start it with:\n  ${START_NATS_COMMAND}\n` +
-        '(or set FIELDLINE_NATS_URL to a server that runs, or leave it unset with Docker available for a container)',
-    );
-  })();
+  nats ??= findNats();
   return nats;
 }
 
