@@ -16,7 +16,7 @@ const UpdateBody = Type.Object(
     minOnSiteSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400 })),
     categories: Type.Optional(Strings(200, 100)),
     taskNumberFormat: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 100, description: 'e.g. JOB-{YYYY}-{seq}' }),
+      Type.String({ minLength: 1, maxLength: 60, description: 'placeholders {code} {n} {yyyy}, e.g. {code}-TASK-{n}' }),
     ),
     allowedUploadTypes: Type.Optional(Strings(100, 100)),
     maxUploadBytes: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 * 1024 * 1024 * 1024 })),
