@@ -198,7 +198,7 @@ export async function runConsumer(opts: ConsumerOptions): Promise<RunningConsume
     settle('nak', () => m.nak(backoffFor(deliveries)));
   }
 
-  async function process(m: JsMsg): Promise<void> {
+  async function handleMessage(m: JsMsg): Promise<void> {
     const deliveries = m.info.deliveryCount;
     let envelope: EventEnvelope;
     try {
@@ -242,7 +242,7 @@ export async function runConsumer(opts: ConsumerOptions): Promise<RunningConsume
         for await (const m of messages) {
           // Prefetched after stop(): hand back at once so another replica takes them.
           if (stopping) settle('nak', () => m.nak());
-          else await process(m);
+          else await handleMessage(m);
           retryMs = 250;
         }
       } catch (err) {
