@@ -49,6 +49,9 @@ export function createDb<T>(opts: DbOptions): { db: Kysely<T>; pool: pg.Pool } {
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
+  // Same for a checked-out client whose connection dies mid-transaction: its next query fails and
+  // rolls back, and pg-pool discards the broken client; without a listener the process would crash.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return { db: new Kysely<T>({ dialect: new PostgresDialect({ pool }) }), pool };
 }
 

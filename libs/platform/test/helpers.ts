@@ -32,7 +32,7 @@ export async function testDb(label: string): Promise<TestDb> {
     const made = createDb<unknown>({ url: fresh.url, applicationName, maxConnections: 5 });
     // pg emits 'error' on a checked-out client whose connection dies between two queries (a relay
     // waiting on NATS inside its transaction, a handler awaiting); unheard, that kills the process.
-    // The next query on it fails instead, which rolls the transaction back. TODO: belongs in createDb.
+    // The next query on it fails instead, which rolls the transaction back (createDb does this too).
     made.pool.on('connect', (client) => client.on('error', () => {}));
     pools.push(made.pool);
     return made as { db: AnyDb; pool: pg.Pool };
