@@ -3,4 +3,6 @@ export * as accounts from './gen/fieldline/accounts/v1/accounts.js';
 export * as accountsEvents from './gen/fieldline/accounts/v1/events.js';
 export * as common from './gen/fieldline/common/v1/common.js';
 export * as eventsEnvelope from './gen/fieldline/events/v1/envelope.js';
+export * as jobsEvents from './gen/fieldline/jobs/v1/events.js';
+export * as jobs from './gen/fieldline/jobs/v1/jobs.js';
 export { Timestamp } from './gen/google/protobuf/timestamp.js';
