@@ -408,6 +408,32 @@ export interface RevokeApiKeyRequest {
   id: string;
 }
 
+export interface LookupDirectoryRequest {
+  userIds: string[];
+  customerIds: string[];
+  includeSettings: boolean;
+}
+
+export interface LookupDirectoryResponse {
+  /** Unknown ids are left out. */
+  users: User[];
+  customers: Customer[];
+  settings: Settings | undefined;
+}
+
+export interface ResolveFormKeyRequest {
+  formKey: string;
+}
+
+export interface ResolveFormKeyResponse {
+  tenant: Tenant | undefined;
+  settings: Settings | undefined;
+}
+
+export interface FindCustomerByPhoneRequest {
+  phone: string;
+}
+
 function createBaseTenant(): Tenant {
   return { id: "", slug: "", name: "", createdAt: undefined };
 }
@@ -6943,6 +6969,453 @@ export const RevokeApiKeyRequest: MessageFns<RevokeApiKeyRequest> = {
   },
 };
 
+function createBaseLookupDirectoryRequest(): LookupDirectoryRequest {
+  return { userIds: [], customerIds: [], includeSettings: false };
+}
+
+export const LookupDirectoryRequest: MessageFns<LookupDirectoryRequest> = {
+  encode(message: LookupDirectoryRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.userIds) {
+      writer.uint32(10).string(v!);
+    }
+    for (const v of message.customerIds) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.includeSettings !== false) {
+      writer.uint32(24).bool(message.includeSettings);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LookupDirectoryRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLookupDirectoryRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.userIds.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.customerIds.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.includeSettings = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LookupDirectoryRequest {
+    return {
+      userIds: globalThis.Array.isArray(object?.userIds)
+        ? object.userIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.user_ids)
+        ? object.user_ids.map((e: any) => globalThis.String(e))
+        : [],
+      customerIds: globalThis.Array.isArray(object?.customerIds)
+        ? object.customerIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.customer_ids)
+        ? object.customer_ids.map((e: any) => globalThis.String(e))
+        : [],
+      includeSettings: isSet(object.includeSettings)
+        ? globalThis.Boolean(object.includeSettings)
+        : isSet(object.include_settings)
+        ? globalThis.Boolean(object.include_settings)
+        : false,
+    };
+  },
+
+  toJSON(message: LookupDirectoryRequest): unknown {
+    const obj: any = {};
+    if (message.userIds?.length) {
+      obj.userIds = message.userIds;
+    }
+    if (message.customerIds?.length) {
+      obj.customerIds = message.customerIds;
+    }
+    if (message.includeSettings !== false) {
+      obj.includeSettings = message.includeSettings;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LookupDirectoryRequest>, I>>(base?: I): LookupDirectoryRequest {
+    return LookupDirectoryRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LookupDirectoryRequest>, I>>(object: I): LookupDirectoryRequest {
+    const message = createBaseLookupDirectoryRequest();
+    message.userIds = object.userIds?.map((e) => e) || [];
+    message.customerIds = object.customerIds?.map((e) => e) || [];
+    message.includeSettings = object.includeSettings ?? false;
+    return message;
+  },
+};
+
+function createBaseLookupDirectoryResponse(): LookupDirectoryResponse {
+  return { users: [], customers: [], settings: undefined };
+}
+
+export const LookupDirectoryResponse: MessageFns<LookupDirectoryResponse> = {
+  encode(message: LookupDirectoryResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.users) {
+      User.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.customers) {
+      Customer.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.settings !== undefined) {
+      Settings.encode(message.settings, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LookupDirectoryResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLookupDirectoryResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.users.push(User.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.customers.push(Customer.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.settings = Settings.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LookupDirectoryResponse {
+    return {
+      users: globalThis.Array.isArray(object?.users) ? object.users.map((e: any) => User.fromJSON(e)) : [],
+      customers: globalThis.Array.isArray(object?.customers)
+        ? object.customers.map((e: any) => Customer.fromJSON(e))
+        : [],
+      settings: isSet(object.settings) ? Settings.fromJSON(object.settings) : undefined,
+    };
+  },
+
+  toJSON(message: LookupDirectoryResponse): unknown {
+    const obj: any = {};
+    if (message.users?.length) {
+      obj.users = message.users.map((e) => User.toJSON(e));
+    }
+    if (message.customers?.length) {
+      obj.customers = message.customers.map((e) => Customer.toJSON(e));
+    }
+    if (message.settings !== undefined) {
+      obj.settings = Settings.toJSON(message.settings);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LookupDirectoryResponse>, I>>(base?: I): LookupDirectoryResponse {
+    return LookupDirectoryResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LookupDirectoryResponse>, I>>(object: I): LookupDirectoryResponse {
+    const message = createBaseLookupDirectoryResponse();
+    message.users = object.users?.map((e) => User.fromPartial(e)) || [];
+    message.customers = object.customers?.map((e) => Customer.fromPartial(e)) || [];
+    message.settings = (object.settings !== undefined && object.settings !== null)
+      ? Settings.fromPartial(object.settings)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseResolveFormKeyRequest(): ResolveFormKeyRequest {
+  return { formKey: "" };
+}
+
+export const ResolveFormKeyRequest: MessageFns<ResolveFormKeyRequest> = {
+  encode(message: ResolveFormKeyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.formKey !== "") {
+      writer.uint32(10).string(message.formKey);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResolveFormKeyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResolveFormKeyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.formKey = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResolveFormKeyRequest {
+    return {
+      formKey: isSet(object.formKey)
+        ? globalThis.String(object.formKey)
+        : isSet(object.form_key)
+        ? globalThis.String(object.form_key)
+        : "",
+    };
+  },
+
+  toJSON(message: ResolveFormKeyRequest): unknown {
+    const obj: any = {};
+    if (message.formKey !== "") {
+      obj.formKey = message.formKey;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResolveFormKeyRequest>, I>>(base?: I): ResolveFormKeyRequest {
+    return ResolveFormKeyRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResolveFormKeyRequest>, I>>(object: I): ResolveFormKeyRequest {
+    const message = createBaseResolveFormKeyRequest();
+    message.formKey = object.formKey ?? "";
+    return message;
+  },
+};
+
+function createBaseResolveFormKeyResponse(): ResolveFormKeyResponse {
+  return { tenant: undefined, settings: undefined };
+}
+
+export const ResolveFormKeyResponse: MessageFns<ResolveFormKeyResponse> = {
+  encode(message: ResolveFormKeyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    if (message.settings !== undefined) {
+      Settings.encode(message.settings, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResolveFormKeyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResolveFormKeyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.settings = Settings.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResolveFormKeyResponse {
+    return {
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+      settings: isSet(object.settings) ? Settings.fromJSON(object.settings) : undefined,
+    };
+  },
+
+  toJSON(message: ResolveFormKeyResponse): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    if (message.settings !== undefined) {
+      obj.settings = Settings.toJSON(message.settings);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResolveFormKeyResponse>, I>>(base?: I): ResolveFormKeyResponse {
+    return ResolveFormKeyResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResolveFormKeyResponse>, I>>(object: I): ResolveFormKeyResponse {
+    const message = createBaseResolveFormKeyResponse();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    message.settings = (object.settings !== undefined && object.settings !== null)
+      ? Settings.fromPartial(object.settings)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseFindCustomerByPhoneRequest(): FindCustomerByPhoneRequest {
+  return { phone: "" };
+}
+
+export const FindCustomerByPhoneRequest: MessageFns<FindCustomerByPhoneRequest> = {
+  encode(message: FindCustomerByPhoneRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.phone !== "") {
+      writer.uint32(10).string(message.phone);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FindCustomerByPhoneRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFindCustomerByPhoneRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.phone = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FindCustomerByPhoneRequest {
+    return { phone: isSet(object.phone) ? globalThis.String(object.phone) : "" };
+  },
+
+  toJSON(message: FindCustomerByPhoneRequest): unknown {
+    const obj: any = {};
+    if (message.phone !== "") {
+      obj.phone = message.phone;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FindCustomerByPhoneRequest>, I>>(base?: I): FindCustomerByPhoneRequest {
+    return FindCustomerByPhoneRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FindCustomerByPhoneRequest>, I>>(object: I): FindCustomerByPhoneRequest {
+    const message = createBaseFindCustomerByPhoneRequest();
+    message.phone = object.phone ?? "";
+    return message;
+  },
+};
+
 export type IdentityServiceService = typeof IdentityServiceService;
 export const IdentityServiceService = {
   /** Public: creates a tenant and its first admin. */
@@ -7825,6 +8298,115 @@ export const ApiKeysServiceClient = makeGenericClientConstructor(
 ) as unknown as {
   new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): ApiKeysServiceClient;
   service: typeof ApiKeysServiceService;
+  serviceName: string;
+};
+
+/**
+ * Read-only snapshots other services keep local copies of (they also follow the accounts events).
+ * Called by services with the original caller in metadata; answers only for the caller's tenant.
+ */
+export type DirectoryServiceService = typeof DirectoryServiceService;
+export const DirectoryServiceService = {
+  lookupDirectory: {
+    path: "/fieldline.accounts.v1.DirectoryService/LookupDirectory" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: LookupDirectoryRequest): Buffer =>
+      Buffer.from(LookupDirectoryRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): LookupDirectoryRequest => LookupDirectoryRequest.decode(value),
+    responseSerialize: (value: LookupDirectoryResponse): Buffer =>
+      Buffer.from(LookupDirectoryResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): LookupDirectoryResponse => LookupDirectoryResponse.decode(value),
+  },
+  /** Public: the tenant whose public request form has this key; NOT_FOUND otherwise. */
+  resolveFormKey: {
+    path: "/fieldline.accounts.v1.DirectoryService/ResolveFormKey" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ResolveFormKeyRequest): Buffer =>
+      Buffer.from(ResolveFormKeyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ResolveFormKeyRequest => ResolveFormKeyRequest.decode(value),
+    responseSerialize: (value: ResolveFormKeyResponse): Buffer =>
+      Buffer.from(ResolveFormKeyResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ResolveFormKeyResponse => ResolveFormKeyResponse.decode(value),
+  },
+  /** The customer whose phone, or one of whose contacts' phones, matches (digits compared). */
+  findCustomerByPhone: {
+    path: "/fieldline.accounts.v1.DirectoryService/FindCustomerByPhone" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: FindCustomerByPhoneRequest): Buffer =>
+      Buffer.from(FindCustomerByPhoneRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): FindCustomerByPhoneRequest => FindCustomerByPhoneRequest.decode(value),
+    responseSerialize: (value: Customer): Buffer => Buffer.from(Customer.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Customer => Customer.decode(value),
+  },
+} as const;
+
+export interface DirectoryServiceServer extends UntypedServiceImplementation {
+  lookupDirectory: handleUnaryCall<LookupDirectoryRequest, LookupDirectoryResponse>;
+  /** Public: the tenant whose public request form has this key; NOT_FOUND otherwise. */
+  resolveFormKey: handleUnaryCall<ResolveFormKeyRequest, ResolveFormKeyResponse>;
+  /** The customer whose phone, or one of whose contacts' phones, matches (digits compared). */
+  findCustomerByPhone: handleUnaryCall<FindCustomerByPhoneRequest, Customer>;
+}
+
+export interface DirectoryServiceClient extends Client {
+  lookupDirectory(
+    request: LookupDirectoryRequest,
+    callback: (error: ServiceError | null, response: LookupDirectoryResponse) => void,
+  ): ClientUnaryCall;
+  lookupDirectory(
+    request: LookupDirectoryRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: LookupDirectoryResponse) => void,
+  ): ClientUnaryCall;
+  lookupDirectory(
+    request: LookupDirectoryRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: LookupDirectoryResponse) => void,
+  ): ClientUnaryCall;
+  /** Public: the tenant whose public request form has this key; NOT_FOUND otherwise. */
+  resolveFormKey(
+    request: ResolveFormKeyRequest,
+    callback: (error: ServiceError | null, response: ResolveFormKeyResponse) => void,
+  ): ClientUnaryCall;
+  resolveFormKey(
+    request: ResolveFormKeyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ResolveFormKeyResponse) => void,
+  ): ClientUnaryCall;
+  resolveFormKey(
+    request: ResolveFormKeyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ResolveFormKeyResponse) => void,
+  ): ClientUnaryCall;
+  /** The customer whose phone, or one of whose contacts' phones, matches (digits compared). */
+  findCustomerByPhone(
+    request: FindCustomerByPhoneRequest,
+    callback: (error: ServiceError | null, response: Customer) => void,
+  ): ClientUnaryCall;
+  findCustomerByPhone(
+    request: FindCustomerByPhoneRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Customer) => void,
+  ): ClientUnaryCall;
+  findCustomerByPhone(
+    request: FindCustomerByPhoneRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Customer) => void,
+  ): ClientUnaryCall;
+}
+
+export const DirectoryServiceClient = makeGenericClientConstructor(
+  DirectoryServiceService,
+  "fieldline.accounts.v1.DirectoryService",
+) as unknown as {
+  new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): DirectoryServiceClient;
+  service: typeof DirectoryServiceService;
   serviceName: string;
 };
 
