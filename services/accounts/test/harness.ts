@@ -45,6 +45,8 @@ export class TestClock {
 /** Every event the service published under the test's prefix, in stream order, decoded. */
 export class EventTap {
   readonly envelopes: EventEnvelope[] = [];
+  /** The NATS subject of each envelope, same order. */
+  readonly subjects: string[] = [];
   private stopped = false;
 
   private constructor(private readonly nc: NatsConnection) {}
@@ -58,6 +60,7 @@ export class EventTap {
     void (async () => {
       for await (const m of messages) {
         tap.envelopes.push(decodeEnvelope(m.data));
+        tap.subjects.push(m.subject);
         if (tap.stopped) break;
       }
     })();
@@ -83,8 +86,9 @@ export class EventTap {
     );
   }
 
-  types(): string[] {
-    return this.envelopes.map((e) => e.type);
+  /** The types of the events of one tenant, in stream order. */
+  typesOf(tenantId: string): string[] {
+    return this.envelopes.filter((e) => e.tenantId === tenantId).map((e) => e.type);
   }
 
   async stop(): Promise<void> {
