@@ -42,6 +42,12 @@ export function loadAccountsConfig(source: NodeJS.ProcessEnv = process.env): Acc
   if (database && !/^[a-z_][a-z0-9_]*$/.test(database)) {
     extra.push(`FIELDLINE_ACCOUNTS_DATABASE: expected a lower-case SQL identifier, got "${database}"`);
   }
+  const prefix = source.FIELDLINE_NATS_PREFIX;
+  if (prefix && !/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(prefix)) {
+    extra.push(
+      `FIELDLINE_NATS_PREFIX: expected subject tokens (letters, digits, _ and -, joined by dots), got "${prefix}"`,
+    );
+  }
   let config: AccountsConfig | undefined;
   try {
     config = loadConfig(spec, source);
