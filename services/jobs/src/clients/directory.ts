@@ -1,0 +1,171 @@
+// Users, customers and settings from accounts, as jobs reads them: the local copy first (kept current by
+// the accounts-events consumer), and on a miss accounts' DirectoryService with the caller forwarded, whose
+// answer is written into the copy. So a customer created a millisecond ago is found, and a deactivated user
+// is refused as soon as the event (or a lookup) has told us.
+import {
+  type Caller,
+  createGrpcClient,
+  fromGrpcError,
+  type Logger,
+  type PromiseClient,
+  Unauthenticated,
+} from '@fieldline/platform';
+import { accounts } from '@fieldline/proto';
+import type { Kysely } from 'kysely';
+import type { Actor } from '../domain/actor.js';
+import type { DirCustomer, DirSettings, DirUser } from '../domain/directory.js';
+import { DirectoryUnavailable, UserDeactivated } from '../domain/errors.js';
+import { DirectoryStore } from '../store/directory.store.js';
+import { assignedCustomers } from '../store/job-access.js';
+import type { JobsDb } from '../store/schema.js';
+import { customerFromProto, settingsFromProto, userFromProto } from './directory-from-proto.js';
+
+export type DirectoryClient = PromiseClient<accounts.DirectoryServiceClient>;
+
+export function createDirectoryClient(address: string): DirectoryClient {
+  return createGrpcClient(accounts.DirectoryServiceClient, address, { deadlineMs: 5_000 });
+}
+
+export interface DirectoryLookup {
+  userIds?: readonly string[];
+  customerIds?: readonly string[];
+  settings?: boolean;
+}
+
+export class Directory {
+  private readonly local: DirectoryStore;
+
+  constructor(
+    private readonly db: Kysely<JobsDb>,
+    private readonly client: DirectoryClient | undefined,
+    private readonly log: Logger,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    this.local = new DirectoryStore(db);
+  }
+
+  /**
+   * The caller as re-established from the directory: still active (else UNAUTHENTICATED), with today's role
+   * and customer for users and devices (an API key keeps the role it was made with), and a coworker's
+   * assigned customers.
+   */
+  async authenticate(caller: Caller): Promise<Actor> {
+    const user = (await this.users(caller.tenantId, [caller.userId], caller)).get(caller.userId);
+    if (!user) throw new Unauthenticated('the calling user is not known in this tenant', 'CREDENTIAL_REVOKED');
+    if (!user.active) throw new UserDeactivated();
+    const role = caller.kind === 'api_key' ? caller.role : user.role;
+    const customerId = caller.kind === 'api_key' ? caller.customerId : user.customerId;
+    return {
+      kind: caller.kind,
+      tenantId: caller.tenantId,
+      userId: caller.userId,
+      role,
+      customerId,
+      assignedCustomerIds: role === 'coworker' ? await assignedCustomers(this.db, caller.tenantId, caller.userId) : [],
+    };
+  }
+
+  /** The users of `ids` that exist in the tenant (unknown ids are left out). */
+  async users(tenantId: string, ids: readonly string[], via?: Caller): Promise<Map<string, DirUser>> {
+    const found = new Map((await this.local.users(tenantId, ids)).map((u) => [u.id, u]));
+    const missing = [...new Set(ids)].filter((id) => !found.has(id));
+    if (missing.length > 0 && via) {
+      const res = await this.lookup(via, { userIds: missing });
+      for (const u of res.users) if (u.tenantId === tenantId) found.set(u.id, u);
+    }
+    return found;
+  }
+
+  async user(tenantId: string, id: string, via?: Caller): Promise<DirUser | undefined> {
+    return (await this.users(tenantId, [id], via)).get(id);
+  }
+
+  async customers(tenantId: string, ids: readonly string[], via?: Caller): Promise<Map<string, DirCustomer>> {
+    const found = new Map((await this.local.customers(tenantId, ids)).map((c) => [c.id, c]));
+    const missing = [...new Set(ids)].filter((id) => !found.has(id));
+    if (missing.length > 0 && via) {
+      const res = await this.lookup(via, { customerIds: missing });
+      for (const c of res.customers) if (c.tenantId === tenantId) found.set(c.id, c);
+    }
+    return found;
+  }
+
+  async customer(tenantId: string, id: string, via?: Caller): Promise<DirCustomer | undefined> {
+    return (await this.customers(tenantId, [id], via)).get(id);
+  }
+
+  /** The customer with this code (case-insensitive), from the local copy only (accounts has no lookup by code). */
+  customerByCode(tenantId: string, code: string): Promise<DirCustomer | undefined> {
+    return this.local.customerByCode(tenantId, code);
+  }
+
+  /**
+   * The tenant's settings. Without a caller to forward (system work) only the local copy is read: seed it
+   * with `remember` from what you have (e.g. ResolveFormKey's answer) before.
+   */
+  async settings(tenantId: string, via?: Caller): Promise<DirSettings> {
+    const local = await this.local.settings(tenantId);
+    if (local) return local;
+    if (via) {
+      const res = await this.lookup(via, { settings: true });
+      if (res.settings && res.settings.tenantId === tenantId) return res.settings;
+    }
+    throw new DirectoryUnavailable();
+  }
+
+  /** The coworkers' ids assigned to customers, for auto-assign: kept here so the store stays SQL only. */
+  async assignedCustomerIds(tenantId: string, userId: string): Promise<string[]> {
+    return assignedCustomers(this.db, tenantId, userId);
+  }
+
+  /** Writes what another answer of accounts carried (newest version wins), so later reads find it locally. */
+  async remember(found: {
+    users?: accounts.User[];
+    customers?: accounts.Customer[];
+    settings?: accounts.Settings;
+  }): Promise<void> {
+    const now = this.clock();
+    for (const u of found.users ?? []) await this.local.putUser(userFromProto(u), now);
+    for (const c of found.customers ?? []) await this.local.putCustomer(customerFromProto(c), now);
+    if (found.settings) await this.local.putSettings(settingsFromProto(found.settings), now);
+  }
+
+  private async lookup(
+    via: Caller,
+    what: DirectoryLookup,
+  ): Promise<{ users: DirUser[]; customers: DirCustomer[]; settings?: DirSettings }> {
+    if (!this.client) return { users: [], customers: [] };
+    let res: accounts.LookupDirectoryResponse;
+    try {
+      res = await this.client.lookupDirectory(
+        {
+          userIds: [...(what.userIds ?? [])],
+          customerIds: [...(what.customerIds ?? [])],
+          includeSettings: what.settings ?? false,
+        },
+        { caller: via },
+      );
+    } catch (err) {
+      const domain = fromGrpcError(err);
+      // Accounts refusing the caller (deactivated, revoked) is the caller's answer, not an outage.
+      if (domain && (domain.kind === 'unauthenticated' || domain.kind === 'permission_denied')) throw domain;
+      if (domain?.kind === 'not_found') return { users: [], customers: [] };
+      this.log.warn({ err, tenantId: via.tenantId }, 'directory lookup failed');
+      throw new DirectoryUnavailable();
+    }
+    await this.remember({
+      users: res.users,
+      customers: res.customers,
+      settings: res.settings,
+    });
+    return {
+      users: res.users.map(userFromProto),
+      customers: res.customers.map(customerFromProto),
+      settings: res.settings ? settingsFromProto(res.settings) : undefined,
+    };
+  }
+
+  close(): void {
+    this.client?.close();
+  }
+}

@@ -1,0 +1,25 @@
+// Process entry: telemetry first (it patches modules as they load), then config, then the service.
+import { ConfigError, createLogger, onShutdown, startTelemetry } from '@fieldline/platform';
+
+const telemetry = startTelemetry('jobs');
+const log = createLogger('jobs');
+
+// Loaded after telemetry has started, so pg and grpc-js are instrumented.
+const { loadJobsConfig } = await import('./config.js');
+const { startJobs } = await import('./app.js');
+
+let config: ReturnType<typeof loadJobsConfig>;
+try {
+  config = loadJobsConfig();
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(err.message);
+  process.exit(1);
+}
+
+const running = await startJobs({ config, log }).catch((err: unknown) => {
+  // Unreachable PostgreSQL or NATS, a port in use, a failed migration: say so once, exit non-zero.
+  log.fatal({ err }, 'jobs could not start');
+  process.exit(1);
+});
+onShutdown(log, [() => running.stop(), () => telemetry.shutdown()]);
