@@ -286,3 +286,21 @@ function looksLikeText(head: Uint8Array): boolean {
 export function checkNotEmpty(total: number): void {
   if (total === 0) throw new InvalidArgument('file', 'the file is empty', 'EMPTY_FILE');
 }
+
+export interface Attachment {
+  id: string;
+  tenantId: string;
+  jobId: string;
+  fileName: string;
+  contentType: string;
+  sizeBytes: number;
+  category: AttachmentCategory;
+  description: string;
+  active: boolean;
+  viewCount: number;
+  sha256: string;
+  /** Where the bytes are in the blob store; never shown to callers. */
+  blobKey: string;
+  uploadedBy: string;
+  createdAt: Date;
+}

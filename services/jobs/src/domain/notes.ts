@@ -35,3 +35,13 @@ export function newNote(role: Role, input: NoteInput): NoteInput {
 export function visibleNotes<N extends { internal: boolean }>(role: Role, notes: readonly N[]): N[] {
   return seesInternalNotes(role) ? [...notes] : notes.filter((n) => !n.internal);
 }
+
+export interface Note {
+  id: string;
+  tenantId: string;
+  jobId: string;
+  authorId: string;
+  body: string;
+  internal: boolean;
+  createdAt: Date;
+}

@@ -32,3 +32,15 @@ export function newReminder(input: ReminderInput, now: Date): { remindAt: Date; 
 export function dueReminderOutcome(jobStatus: string | undefined): Exclude<ReminderState, 'pending'> {
   return jobStatus === undefined || jobStatus === 'cancelled' ? 'cancelled' : 'sent';
 }
+
+export interface Reminder {
+  id: string;
+  tenantId: string;
+  jobId: string;
+  remindAt: Date;
+  message: string;
+  createdBy: string;
+  state: ReminderState;
+  createdAt: Date;
+  sentAt?: Date;
+}

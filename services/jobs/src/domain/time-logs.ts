@@ -102,3 +102,15 @@ function validDate(field: string, value: Date | undefined): Date {
   if (Number.isNaN(value.getTime())) throw new InvalidArgument(field, `${field} is not a valid time`);
   return value;
 }
+
+export interface TimeLog extends TimeSpan {
+  id: string;
+  tenantId: string;
+  jobId: string;
+  workerId: string;
+  source: TimeLogSource;
+  note: string;
+  visitId?: string;
+  createdBy: string;
+  createdAt: Date;
+}
