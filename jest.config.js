@@ -12,7 +12,7 @@ const swc = [
 
 const libs = readdirSync('libs').filter((d) => existsSync(`libs/${d}/src/index.ts`));
 const moduleNameMapper = {
-  ...Object.fromEntries(libs.map((d) => [`^@fieldline/${d}$`, `<rootDir>/../../libs/${d}/src/index.ts`])),
+  ...Object.fromEntries(libs.map((d) => [`^@fieldline/${d}$`, `${process.cwd()}/libs/${d}/src/index.ts`])),
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };
 
@@ -29,7 +29,8 @@ export default {
     testEnvironment: 'node',
     extensionsToTreatAsEsm: ['.ts'],
     transform: { '^.+\\.(t|j)s$': swc },
-    transformIgnorePatterns: ['/node_modules/(?!(cookie)/)'],
+    // These packages ship ESM only; swc transforms them so jest's ESM mode can load them.
+    transformIgnorePatterns: ['/node_modules/(?!(cookie|content-disposition)/)'],
     moduleNameMapper,
     testMatch: ['<rootDir>/**/*.test.ts'],
     testPathIgnorePatterns: ['/node_modules/', '/dist/'],
