@@ -17,5 +17,9 @@ try {
   process.exit(1);
 }
 
-const running = await startAccounts({ config, log });
+const running = await startAccounts({ config, log }).catch((err: unknown) => {
+  // Unreachable PostgreSQL or NATS, a port in use, a failed migration: say so once, exit non-zero.
+  log.fatal({ err }, 'accounts could not start');
+  process.exit(1);
+});
 onShutdown(log, [() => running.stop(), () => telemetry.shutdown()]);

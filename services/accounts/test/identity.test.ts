@@ -131,6 +131,25 @@ describe('refresh tokens', () => {
     expect(afterReuse.code).toBe('REFRESH_TOKEN_REUSED');
   });
 
+  it('let only one of two concurrent refreshes with the same token win, and treat the other as reuse', async () => {
+    const { tokens } = await signup(h.api);
+
+    const results = await Promise.allSettled([
+      h.api.identity.refresh({ refreshToken: tokens!.refreshToken }),
+      h.api.identity.refresh({ refreshToken: tokens!.refreshToken }),
+    ]);
+
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r) => r.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(await failure(Promise.reject(lost[0].reason))).toMatchObject({ code: 'REFRESH_TOKEN_REUSED' });
+    // The reuse revoked the family, the winner's new token included.
+    const winner = (won[0] as PromiseFulfilledResult<{ tokens?: { refreshToken: string } }>).value;
+    expect((await failure(h.api.identity.refresh({ refreshToken: winner.tokens!.refreshToken }))).code).toBe(
+      'REFRESH_TOKEN_REUSED',
+    );
+  });
+
   it('leave other sessions of the same user alone when one family is revoked', async () => {
     const { tenant, email, password, tokens } = await signup(h.api);
     const other = await h.api.identity.login({ tenantSlug: tenant!.slug, email, password });

@@ -207,6 +207,43 @@ describe('refusals', () => {
     expect(pending).toMatchObject({ kind: 'conflict', code: 'INVITATION_PENDING', field: 'email' });
   });
 
+  it('lets only one of two concurrent invitations to the same address through', async () => {
+    const { admin } = await signup(h.api);
+
+    const results = await Promise.allSettled([
+      h.api.invitations.createInvitation(req.invite({ email: 'race@example.com', role: 'coworker' }), {
+        caller: admin,
+      }),
+      h.api.invitations.createInvitation(req.invite({ email: 'race@example.com', role: 'dispatcher' }), {
+        caller: admin,
+      }),
+    ]);
+
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(await failure(Promise.reject(lost.reason))).toMatchObject({ code: 'INVITATION_PENDING' });
+  });
+
+  it('accepts a token once even when two acceptances race', async () => {
+    const { admin } = await signup(h.api);
+    const invitation = await h.api.invitations.createInvitation(
+      req.invite({ email: 'twin@example.com', role: 'coworker' }),
+      {
+        caller: admin,
+      },
+    );
+    const { token } = await tokenOf(invitation.id);
+
+    const results = await Promise.allSettled([
+      h.api.invitations.acceptInvitation({ token, name: 'One', password: 'one password' }),
+      h.api.invitations.acceptInvitation({ token, name: 'Two', password: 'two password' }),
+    ]);
+
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const users = await h.api.users.listUsers(req.listUsers({ q: 'twin@example.com' }), { caller: admin });
+    expect(users.users).toHaveLength(1);
+  });
+
   it('a resend of an accepted invitation', async () => {
     const { admin } = await signup(h.api);
     const invitation = await h.api.invitations.createInvitation(

@@ -253,6 +253,24 @@ describe('the last active admin', () => {
     });
   });
 
+  it('survives two admins deactivating each other at the same time: one of them stays', async () => {
+    const { admin } = await signup(h.api);
+    const second = callerOf(
+      await h.api.users.createUser(req.createUser({ name: 'Second', role: 'admin' }), { caller: admin }),
+    );
+
+    const results = await Promise.allSettled([
+      h.api.users.deactivateUser({ id: second.userId }, { caller: admin }),
+      h.api.users.deactivateUser({ id: admin.userId }, { caller: second }),
+    ]);
+
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const admins = await h.api.users.listUsers(req.listUsers({ role: 'admin', active: 'true' }), {
+      caller: results[0].status === 'fulfilled' ? admin : second,
+    });
+    expect(admins.users).toHaveLength(1);
+  });
+
   it('publishes user_deactivated and user_activated', async () => {
     const { admin } = await signup(h.api);
     const user = await h.api.users.createUser(req.createUser({ name: 'Olga', role: 'coworker' }), { caller: admin });
