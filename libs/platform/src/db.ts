@@ -64,7 +64,8 @@ export const PLATFORM_MIGRATIONS_DIR = new URL('../migrations', import.meta.url)
  * Applies the .sql files of `dirs` not applied yet (directory order, then name order), each in its
  * own transaction. File names must be unique across the directories.
  */
-export async function migrate(db: Kysely<unknown>, dirs: string | string[]): Promise<string[]> {
+// biome-ignore lint/suspicious/noExplicitAny: runs on any service's typed database
+export async function migrate(db: Kysely<any>, dirs: string | string[]): Promise<string[]> {
   const files: { name: string; path: string }[] = [];
   for (const dir of [dirs].flat()) {
     const names = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort();

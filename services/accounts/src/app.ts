@@ -14,7 +14,6 @@ import {
   PLATFORM_MIGRATIONS_DIR,
   startGrpcServer,
 } from '@fieldline/platform';
-import type { Kysely } from 'kysely';
 import type { AccountsConfig } from './config.js';
 import type { AccountsDeps } from './grpc/deps.js';
 import { accountsServices } from './grpc/services.js';
@@ -43,8 +42,7 @@ export async function startAccounts(opts: {
     for (const close of closers.splice(0).reverse()) await close().catch((err) => log.error({ err }, 'stop failed'));
   };
   try {
-    // migrate() is typed for Kysely<unknown>, which a typed Kysely is not assignable to.
-    const ran = await migrate(db as unknown as Kysely<unknown>, [PLATFORM_MIGRATIONS_DIR, MIGRATIONS_DIR]);
+    const ran = await migrate(db, [PLATFORM_MIGRATIONS_DIR, MIGRATIONS_DIR]);
     if (ran.length > 0) log.info({ migrations: ran }, 'migrations applied');
 
     const nc = await connectNats(config.natsUrl, 'fieldline-accounts');

@@ -1,5 +1,5 @@
 // Starts the accounts service for real (fresh PostgreSQL database, NATS with a private prefix, gRPC on
-// 127.0.0.1) with a clock tests can move, typed clients for its seven services, and a tap on its event stream.
+// 127.0.0.1) with a clock tests can move, typed clients for its eight services, and a tap on its event stream.
 
 import {
   type Caller,
@@ -29,6 +29,7 @@ export function clients(address: string) {
     customers: createGrpcClient(accounts.CustomersServiceClient, address),
     devices: createGrpcClient(accounts.DevicesServiceClient, address),
     apiKeys: createGrpcClient(accounts.ApiKeysServiceClient, address),
+    directory: createGrpcClient(accounts.DirectoryServiceClient, address),
   };
 }
 export type Clients = ReturnType<typeof clients>;

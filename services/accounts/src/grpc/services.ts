@@ -1,10 +1,11 @@
-// The seven gRPC services accounts serves, with the names the health service reports.
+// The eight gRPC services accounts serves, with the names the health service reports.
 import type { GrpcService } from '@fieldline/platform';
 import { accounts } from '@fieldline/proto';
 import { apiKeysHandlers } from './api-keys.handlers.js';
 import { customersHandlers } from './customers.handlers.js';
 import type { AccountsDeps } from './deps.js';
 import { devicesHandlers } from './devices.handlers.js';
+import { directoryHandlers } from './directory.handlers.js';
 import { identityHandlers } from './identity.handlers.js';
 import { invitationsHandlers } from './invitations.handlers.js';
 import { settingsHandlers } from './settings.handlers.js';
@@ -37,5 +38,10 @@ export function accountsServices(deps: AccountsDeps): GrpcService[] {
     },
     { name: name('DevicesService'), definition: accounts.DevicesServiceService, implementation: devicesHandlers(deps) },
     { name: name('ApiKeysService'), definition: accounts.ApiKeysServiceService, implementation: apiKeysHandlers(deps) },
+    {
+      name: name('DirectoryService'),
+      definition: accounts.DirectoryServiceService,
+      implementation: directoryHandlers(deps),
+    },
   ];
 }

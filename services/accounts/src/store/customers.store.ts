@@ -1,5 +1,5 @@
 // SQL for customers with their sites, contacts and assigned coworkers; lists filtered by the viewer's scope.
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Customer } from '../domain/customer.js';
 import type { CustomerScope } from '../domain/customer-visibility.js';
 import { CustomerCodeTaken } from '../domain/errors.js';
@@ -78,6 +78,50 @@ export class CustomersStore {
     const row = await q.executeTakeFirst();
     if (!row) return undefined;
     return (await this.withChildren(tenantId, [row]))[0];
+  }
+
+  /** The customers of `ids` that exist in the tenant (unknown ids are left out). */
+  async getMany(tenantId: string, ids: readonly string[]): Promise<Customer[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('customers')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('id', 'in', [...ids])
+      .execute();
+    return this.withChildren(tenantId, rows);
+  }
+
+  /**
+   * The active customer whose phone, or one of whose contacts' phones, ends with the same last nine digits
+   * as `digits` (so "+49 30 1234567", "0049301234567" and "030 1234567" meet); the oldest one wins.
+   */
+  async findByPhoneDigits(tenantId: string, digits: string): Promise<Customer | undefined> {
+    const tail = digits.slice(-9);
+    const phoneMatches = (column: string) =>
+      sql<boolean>`right(regexp_replace(${sql.ref(column)}, '[^0-9]', '', 'g'), 9) = ${tail}`;
+    const row = await this.db
+      .selectFrom('customers')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('active', '=', true)
+      .where((eb) =>
+        eb.or([
+          phoneMatches('customers.phone'),
+          eb.exists(
+            eb
+              .selectFrom('customer_contacts')
+              .select('customer_contacts.id')
+              .whereRef('customer_contacts.customer_id', '=', 'customers.id')
+              .where('customer_contacts.tenant_id', '=', tenantId)
+              .where(phoneMatches('customer_contacts.phone')),
+          ),
+        ]),
+      )
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirst();
+    return row && (await this.withChildren(tenantId, [row]))[0];
   }
 
   async exists(tenantId: string, id: string): Promise<boolean> {

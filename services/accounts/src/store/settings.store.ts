@@ -63,6 +63,12 @@ export class SettingsStore {
     return row && toSettings(row);
   }
 
+  /** The settings holding this public form key (keys are unique across tenants). */
+  async byFormKey(formKey: string): Promise<Settings | undefined> {
+    const row = await this.db.selectFrom('settings').selectAll().where('form_key', '=', formKey).executeTakeFirst();
+    return row && toSettings(row);
+  }
+
   /** Writes `next` over the row still at `previousVersion`; false when someone else saved first. */
   async save(next: Settings, previousVersion: number): Promise<boolean> {
     const { tenant_id, ...values } = toRow(next);

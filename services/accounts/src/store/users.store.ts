@@ -56,6 +56,18 @@ export class UsersStore {
     return row && toUser(row);
   }
 
+  /** The users of `ids` that exist in the tenant (unknown ids are left out). */
+  async getMany(tenantId: string, ids: readonly string[]): Promise<User[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('id', 'in', [...ids])
+      .execute();
+    return rows.map(toUser);
+  }
+
   async emailTaken(tenantId: string, email: string, exceptUserId?: string): Promise<boolean> {
     let q = this.db
       .selectFrom('users')
