@@ -1,8 +1,8 @@
 // Fails when the committed generated code in libs/proto differs from what proto/ generates now.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 
 const repo = new URL('..', import.meta.url).pathname;
 const out = mkdtempSync(join(tmpdir(), 'fl-proto-'));

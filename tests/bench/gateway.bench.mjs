@@ -29,7 +29,13 @@ function start(name, entry, env) {
 
 async function waitHttp(url) {
   for (let i = 0; i < 200; i++) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`${url} never became ready`);
@@ -73,7 +79,12 @@ try {
   const signup = await fetch(`${gateway}/v1/signup`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ companyName: 'Bench Co', name: 'Bench Admin', email: 'bench@example.com', password: 'bench-password' }),
+    body: JSON.stringify({
+      companyName: 'Bench Co',
+      name: 'Bench Admin',
+      email: 'bench@example.com',
+      password: 'bench-password',
+    }),
   }).then((r) => r.json());
   const headers = { authorization: `Bearer ${signup.accessToken}` };
 
@@ -83,7 +94,10 @@ try {
   const me = await run({ url: `${gateway}/v1/me`, headers, duration: DURATION });
   const bare = await run({ url: `http://127.0.0.1:${barePort}/bare`, duration: DURATION });
 
-  const rows = [summary('GET /v1/me (gateway → gRPC → accounts → PostgreSQL)', me), summary('bare fastify route', bare)];
+  const rows = [
+    summary('GET /v1/me (gateway → gRPC → accounts → PostgreSQL)', me),
+    summary('bare fastify route', bare),
+  ];
   console.table(rows);
   console.log(
     `ratio /v1/me ÷ bare: ${(rows[0]['req/s'] / rows[1]['req/s']).toFixed(2)} · machine: ${os.cpus().length} × ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,

@@ -23,9 +23,13 @@ function reachable(url, defaultPort) {
   return new Promise((resolve) => {
     const socket = connect({ host: u.hostname, port: Number(u.port || defaultPort) });
     socket.setTimeout(2000);
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
   });
 }
 
@@ -99,7 +103,10 @@ async function waitReady(svc) {
   while (Date.now() < deadline) {
     if (svc.ready.kind === 'tcp' && (await reachable(`tcp://127.0.0.1:${svc.ready.port(ports)}`))) return;
     if (svc.ready.kind === 'http') {
-      const ok = await fetch(svc.ready.url(ports)).then((r) => r.ok, () => false);
+      const ok = await fetch(svc.ready.url(ports)).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) return;
     }
     await new Promise((r) => setTimeout(r, 300));

@@ -29,7 +29,7 @@ async function call(baseUrl, method, path, body, token) {
 
 export async function seedDemo(baseUrl) {
   const api = (method, path, body, token) => call(baseUrl, method, path, body, token);
-  let login = await api('POST', '/v1/auth/login', { tenant: SLUG, email: ADMIN, password: PASSWORD });
+  const login = await api('POST', '/v1/auth/login', { tenant: SLUG, email: ADMIN, password: PASSWORD });
   let token = login.body.accessToken;
   let tenant = SLUG;
   if (login.status !== 200) {
