@@ -5,4 +5,6 @@ export * as common from './gen/fieldline/common/v1/common.js';
 export * as eventsEnvelope from './gen/fieldline/events/v1/envelope.js';
 export * as jobsEvents from './gen/fieldline/jobs/v1/events.js';
 export * as jobs from './gen/fieldline/jobs/v1/jobs.js';
+export * as locationEvents from './gen/fieldline/location/v1/events.js';
+export * as location from './gen/fieldline/location/v1/location.js';
 export { Timestamp } from './gen/google/protobuf/timestamp.js';
