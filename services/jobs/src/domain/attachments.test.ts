@@ -5,6 +5,7 @@ import {
   categoryOf,
   checkContent,
   checkDeclared,
+  checkDeclaredSizeReached,
   checkNotEmpty,
   checkRunningSize,
   PayloadTooLarge,
@@ -70,6 +71,8 @@ describe('attachment metadata', () => {
     expect(errorOf(() => meta({ fileName: `${'x'.repeat(256)}.png` })).field).toBe('fileName');
     expect(errorOf(() => meta({ contentType: 'png' })).field).toBe('contentType');
     expect(errorOf(() => meta({ description: 'x'.repeat(2001) })).field).toBe('description');
+    expect(errorOf(() => meta({ description: 'a\u0000b' })).field).toBe('description');
+    expect(meta({ description: 'line one\nline two' }).description).toBe('line one\nline two');
     expect(errorOf(() => meta({ declaredSizeBytes: -1 })).field).toBe('declaredSizeBytes');
   });
 
@@ -154,5 +157,14 @@ describe('content check (declared type vs magic bytes)', () => {
     expect(sniffContentType(ZIP)).toBe('application/zip');
     expect(sniffContentType(Buffer.from('hello'))).toBe('text/plain');
     expect(sniffContentType(Buffer.from([0, 1, 2, 3]))).toBeUndefined();
+  });
+});
+
+describe('declared size', () => {
+  it('refuses an upload that ended short of (or past) its declared size, and ignores an undeclared one', () => {
+    expect(() => checkDeclaredSizeReached(0, 10)).not.toThrow();
+    expect(() => checkDeclaredSizeReached(10, 10)).not.toThrow();
+    expect(errorOf(() => checkDeclaredSizeReached(10, 7))).toMatchObject({ code: 'UPLOAD_INCOMPLETE', field: 'file' });
+    expect(errorOf(() => checkDeclaredSizeReached(10, 11))).toMatchObject({ code: 'UPLOAD_INCOMPLETE', field: 'file' });
   });
 });

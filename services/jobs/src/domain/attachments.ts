@@ -51,6 +51,9 @@ export function attachmentMeta(input: AttachmentMetaInput): AttachmentMeta {
   if ([...description].length > MAX_DESCRIPTION) {
     throw new InvalidArgument('description', `description can have at most ${MAX_DESCRIPTION} characters`);
   }
+  if (CONTROL.test(description.replace(/[\n\r\t]/g, ''))) {
+    throw new InvalidArgument('description', 'description cannot contain control characters');
+  }
   if (!Number.isSafeInteger(input.declaredSizeBytes) || input.declaredSizeBytes < 0) {
     throw new InvalidArgument('declaredSizeBytes', 'declaredSizeBytes must be a whole number of bytes ≥ 0');
   }
@@ -280,6 +283,17 @@ function looksLikeText(head: Uint8Array): boolean {
     }
   }
   return false;
+}
+
+/** When the size was declared, an upload that ends short of it was cut off, not finished. */
+export function checkDeclaredSizeReached(declared: number, received: number): void {
+  if (declared > 0 && received !== declared) {
+    throw new InvalidArgument(
+      'file',
+      `the upload ended after ${received} of the ${declared} bytes declared`,
+      'UPLOAD_INCOMPLETE',
+    );
+  }
 }
 
 /** An upload that ended without a byte is refused: there is nothing to attach. */

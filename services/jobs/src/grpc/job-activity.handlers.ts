@@ -32,6 +32,7 @@ import {
   attachmentMeta,
   checkContent,
   checkDeclared,
+  checkDeclaredSizeReached,
   checkNotEmpty,
   checkRunningSize,
   SNIFF_BYTES,
@@ -130,6 +131,10 @@ export function jobActivityHandlers(deps: JobsDeps): jobs.JobActivityServiceServ
           blobKey,
           checkedUpload(messages, meta.contentType, policy, (chunk) => digest.update(chunk)),
         );
+        // A client hanging up can look like a normal end for a moment (HTTP/2 may end the stream before the
+        // reset shows): the declared size, when given, and the call's state both have to agree it finished.
+        checkDeclaredSizeReached(meta.declaredSizeBytes, sizeBytes);
+        throwIfCancelled(call);
         const attachment: Attachment = {
           id,
           tenantId: actor.tenantId,
@@ -149,6 +154,7 @@ export function jobActivityHandlers(deps: JobsDeps): jobs.JobActivityServiceServ
         await inTx(async (tx) => {
           const job = await loadJobForCaller(tx, actor, meta.jobId, 'read');
           await new AttachmentsStore(tx).insert(attachment);
+          throwIfCancelled(call); // last chance before the record commits
           await appendHistory(tx, {
             tenantId: actor.tenantId,
             jobId: job.id,
@@ -509,6 +515,11 @@ async function writeMessage<Res>(call: ServerWritableStream<unknown, Res>, messa
     call.on('drain', done);
     call.on('close', done);
   });
+}
+
+function throwIfCancelled(call: { cancelled: boolean }): void {
+  if (call.cancelled)
+    throw new DomainError('failed_precondition', 'UPLOAD_CANCELLED', 'the client cancelled the upload');
 }
 
 const attachmentNotFound = () => new NotFound('ATTACHMENT_NOT_FOUND', 'no such attachment');
