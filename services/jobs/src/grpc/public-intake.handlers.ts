@@ -143,6 +143,8 @@ function accountsIntake(deps: Pick<JobsDeps, 'config' | 'directory' | 'log'>): I
         await deps.directory.remember({ customers: [customer] });
         return customerFromProto(customer);
       } catch (err) {
+        // A number accounts will not even search (too few digits, e.g. a short code) matches nobody either.
+        if (fromGrpcError(err)?.kind === 'invalid_argument') return undefined;
         return notFoundOrThrow(err, deps.log);
       }
     },
