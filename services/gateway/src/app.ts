@@ -4,6 +4,7 @@ import type { Logger } from '@fieldline/platform';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { CredentialCache } from './auth/credential-cache.js';
 import { createAccountsClients } from './clients/accounts-clients.js';
+import { createJobsClients } from './clients/jobs-clients.js';
 import type { GatewayConfig } from './config.js';
 import { authentication } from './plugins/authentication.js';
 import { errorHandler } from './plugins/error-handler.js';
@@ -18,16 +19,28 @@ import { customersRoutes } from './routes/customers.routes.js';
 import { devicesRoutes } from './routes/devices.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { invitationsRoutes } from './routes/invitations.routes.js';
+import { jobActivityRoutes } from './routes/job-activity.routes.js';
+import { jobTypesRoutes } from './routes/job-types.routes.js';
+import { jobsRoutes } from './routes/jobs.routes.js';
 import { meRoutes } from './routes/me.routes.js';
+import { publicIntakeRoutes } from './routes/public-intake.routes.js';
 import type { RouteDeps } from './routes/route-deps.js';
 import { settingsRoutes } from './routes/settings.routes.js';
 import { usersRoutes } from './routes/users.routes.js';
 import { ApiKeyView } from './views/api-key.view.js';
+import { AttachmentView } from './views/attachment.view.js';
 import { ErrorResponse } from './views/common.js';
 import { CustomerView } from './views/customer.view.js';
 import { DeviceView } from './views/device.view.js';
 import { InvitationView } from './views/invitation.view.js';
+import { JobView } from './views/job.view.js';
+import { HistoryEntryView, ProposalView } from './views/job-history.view.js';
+import { JobTypeView } from './views/job-type.view.js';
+import { NoteView } from './views/note.view.js';
+import { PublicFormView } from './views/public-form.view.js';
+import { ReminderView } from './views/reminder.view.js';
 import { SettingsView } from './views/settings.view.js';
+import { TimeLogView } from './views/time-log.view.js';
 import { TenantView, UserView } from './views/user.view.js';
 
 export type BuildGatewayOptions = {
@@ -65,6 +78,15 @@ export async function buildGateway({ config, log }: BuildGatewayOptions): Promis
     CustomerView,
     DeviceView,
     ApiKeyView,
+    JobView,
+    JobTypeView,
+    NoteView,
+    AttachmentView,
+    TimeLogView,
+    ReminderView,
+    HistoryEntryView,
+    ProposalView,
+    PublicFormView,
   ]) {
     app.addSchema(schema);
   }
@@ -73,9 +95,16 @@ export async function buildGateway({ config, log }: BuildGatewayOptions): Promis
   });
 
   const accounts = createAccountsClients(config.accountsAddr, config.grpcDeadlineMs);
-  app.addHook('onClose', async () => accounts.close());
+  const jobs = createJobsClients(config.jobsAddr, {
+    deadlineMs: config.grpcDeadlineMs,
+    streamDeadlineMs: config.grpcStreamDeadlineMs,
+  });
+  app.addHook('onClose', async () => {
+    accounts.close();
+    jobs.close();
+  });
   const cache = new CredentialCache();
-  const deps: RouteDeps = { accounts, cache, config };
+  const deps: RouteDeps = { accounts, jobs, cache, config };
 
   await app.register(errorHandler);
   await app.register(jsonBody);
@@ -94,6 +123,10 @@ export async function buildGateway({ config, log }: BuildGatewayOptions): Promis
     customersRoutes,
     devicesRoutes,
     apiKeysRoutes,
+    jobTypesRoutes,
+    jobsRoutes,
+    jobActivityRoutes,
+    publicIntakeRoutes,
   ]) {
     await app.register(routes, deps);
   }

@@ -46,7 +46,41 @@ const IDENTITY_ROUTES = [
   'GET /v1/api-keys',
   'POST /v1/api-keys/{id}/revoke',
 ];
+const JOBS_ROUTES = [
+  'GET /v1/job-types',
+  'POST /v1/job-types',
+  'PATCH /v1/job-types/{id}',
+  'POST /v1/jobs',
+  'GET /v1/jobs',
+  'GET /v1/jobs/{id}',
+  'PATCH /v1/jobs/{id}',
+  'POST /v1/jobs/{id}/assign',
+  'POST /v1/jobs/{id}/accept',
+  'POST /v1/jobs/{id}/reject',
+  'POST /v1/jobs/{id}/proposals/{pid}/accept',
+  'POST /v1/jobs/{id}/proposals/{pid}/counter',
+  'POST /v1/jobs/{id}/transition',
+  'POST /v1/jobs/{id}/complete',
+  'POST /v1/jobs/{id}/auto-assign',
+  'GET /v1/jobs/{id}/history',
+  'POST /v1/jobs/{id}/participants',
+  'GET /v1/workers/{id}/schedule',
+  'GET /v1/jobs/{id}/notes',
+  'POST /v1/jobs/{id}/notes',
+  'GET /v1/jobs/{id}/attachments',
+  'POST /v1/jobs/{id}/attachments',
+  'GET /v1/attachments/{id}/content',
+  'GET /v1/jobs/{id}/time-logs',
+  'POST /v1/jobs/{id}/time-logs',
+  'GET /v1/jobs/{id}/reminders',
+  'POST /v1/jobs/{id}/reminders',
+  'GET /v1/public/forms/{formKey}',
+  'POST /v1/public/requests/{formKey}',
+  'POST /v1/integrations/voip/calls',
+];
 const PUBLIC = [
+  'GET /v1/public/forms/{formKey}',
+  'POST /v1/public/requests/{formKey}',
   'POST /v1/signup',
   'POST /v1/auth/login',
   'POST /v1/auth/refresh',
@@ -89,10 +123,32 @@ describe('/openapi.json', () => {
     expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-API-Key' });
   });
 
-  it('lists every identity route of API.md', () => {
+  it('lists every identity and jobs route of API.md', () => {
     const listed = operations().map((o) => o.key);
 
-    expect(listed).toEqual(expect.arrayContaining(IDENTITY_ROUTES));
+    expect(listed).toEqual(expect.arrayContaining([...IDENTITY_ROUTES, ...JOBS_ROUTES]));
+  });
+
+  it('documents the attachment upload as multipart with a binary file part', () => {
+    const body = doc.paths['/v1/jobs/{id}/attachments'].post.requestBody as {
+      content: Record<string, { schema: { properties: Record<string, { format?: string }>; required: string[] } }>;
+    };
+
+    expect(Object.keys(body.content)).toEqual(['multipart/form-data']);
+    expect(body.content['multipart/form-data'].schema).toMatchObject({
+      required: ['file'],
+      properties: { file: { format: 'binary' } },
+    });
+  });
+
+  it('documents the Idempotency-Key header of job creation and the PATCH version as required', () => {
+    const create = doc.paths['/v1/jobs'].post as Operation & { parameters: Array<{ in: string; name: string }> };
+    const patch = doc.paths['/v1/jobs/{id}'].patch.requestBody as {
+      content: { 'application/json': { schema: { required: string[] } } };
+    };
+
+    expect(create.parameters).toContainEqual(expect.objectContaining({ in: 'header', name: 'idempotency-key' }));
+    expect(patch.content['application/json'].schema.required).toEqual(['version']);
   });
 
   it('tags every operation, secures every non-public one, and documents the error shape', () => {

@@ -1,8 +1,7 @@
 // Typed promise clients for every accounts gRPC service, plus its grpc.health.v1 check, over one address.
 import { createGrpcClient, type PromiseClient } from '@fieldline/platform';
 import { accounts } from '@fieldline/proto';
-import { credentials, makeGenericClientConstructor, type ServiceError } from '@grpc/grpc-js';
-import { service as healthService } from 'grpc-health-check';
+import { createHealthCheck } from './grpc-health.js';
 
 export type AccountsClients = {
   identity: PromiseClient<accounts.IdentityServiceClient>;
@@ -17,21 +16,9 @@ export type AccountsClients = {
   close(): void;
 };
 
-type HealthCheck = (
-  req: { service: string },
-  options: { deadline: number },
-  cb: (err: ServiceError | null, res?: { status?: number | string }) => void,
-) => void;
-// grpc-health-check ships the service definition only; a generic client gives it a Check method.
-const HealthClient = makeGenericClientConstructor(healthService, 'Health') as unknown as new (
-  address: string,
-  creds: ReturnType<typeof credentials.createInsecure>,
-) => { Check: HealthCheck; close(): void };
-const SERVING_STATUS = ['UNKNOWN', 'SERVING', 'NOT_SERVING', 'SERVICE_UNKNOWN'];
-
 export function createAccountsClients(address: string, deadlineMs: number): AccountsClients {
   const opts = { deadlineMs };
-  const health = new HealthClient(address, credentials.createInsecure());
+  const health = createHealthCheck(address);
   const clients = {
     identity: createGrpcClient(accounts.IdentityServiceClient, address, opts),
     users: createGrpcClient(accounts.UsersServiceClient, address, opts),
@@ -43,14 +30,7 @@ export function createAccountsClients(address: string, deadlineMs: number): Acco
   };
   return {
     ...clients,
-    health: (ms) =>
-      new Promise((resolve, reject) => {
-        health.Check({ service: '' }, { deadline: Date.now() + ms }, (err, res) => {
-          if (err) return reject(err);
-          const status = res?.status;
-          resolve(typeof status === 'number' ? (SERVING_STATUS[status] ?? 'UNKNOWN') : String(status ?? 'UNKNOWN'));
-        });
-      }),
+    health: (ms) => health.check(ms),
     close: () => {
       for (const c of Object.values(clients)) c.close();
       health.close();

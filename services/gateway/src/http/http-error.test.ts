@@ -24,6 +24,15 @@ describe('toHttpFailure', () => {
     expect(failure.body).toEqual({ error: { code: 'SOME_CODE', message: 'what went wrong', field: 'email' } });
   });
 
+  it('answers a file over a tenant limit (resource_exhausted PAYLOAD_TOO_LARGE) with 413, not 429', () => {
+    const failure = toHttpFailure(
+      overGrpc(new DomainError('resource_exhausted', 'PAYLOAD_TOO_LARGE', 'too big', 'file')),
+    );
+
+    expect(failure.status).toBe(413);
+    expect(failure.body.error).toEqual({ code: 'PAYLOAD_TOO_LARGE', message: 'too big', field: 'file' });
+  });
+
   it('names the field of an invalid argument and leaves it out when there is none', () => {
     expect(toHttpFailure(overGrpc(new InvalidArgument('sites.0.lat', 'out of range'))).body.error.field).toBe(
       'sites.0.lat',

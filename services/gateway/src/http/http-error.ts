@@ -40,6 +40,10 @@ export const httpStatusOfKind: Record<ErrorKind, number> = {
   unavailable: 503,
 };
 
+// Service codes whose HTTP status is more precise than their kind's: a file over a tenant's limit is
+// resource_exhausted in gRPC, and 413 (not 429) to a client.
+const statusOfCode: Record<string, number> = { PAYLOAD_TOO_LARGE: 413 };
+
 // fastify's own errors for requests it cannot even parse; each is the client's fault, never a 500.
 const fastifyCodes: Record<string, { status: number; code: string; message?: string }> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send application/json' },
@@ -49,6 +53,17 @@ const fastifyCodes: Record<string, { status: number; code: string; message?: str
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'INVALID_JSON', message: 'the body is not valid JSON' },
   FST_ERR_BAD_URL: { status: 400, code: 'BAD_URL', message: 'the URL cannot be decoded' },
   FST_ERR_VALIDATION: { status: 400, code: 'VALIDATION_FAILED' },
+  // @fastify/multipart's, should one escape the upload route's own handling.
+  FST_REQ_FILE_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'the file is too large' },
+  FST_INVALID_MULTIPART_CONTENT_TYPE: {
+    status: 415,
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'send multipart/form-data',
+  },
+  FST_PARTS_LIMIT: { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'too many parts in the form' },
+  FST_FILES_LIMIT: { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'too many files in the form' },
+  FST_FIELDS_LIMIT: { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'too many fields in the form' },
+  FST_PROTO_VIOLATION: { status: 400, code: 'INVALID_FORM', message: 'a form field has a forbidden name' },
 };
 
 export type HttpFailure = { status: number; body: ErrorBody; expected: boolean };
@@ -67,7 +82,10 @@ export function toHttpFailure(err: unknown): HttpFailure {
     // grpc-js puts connection details (addresses, resolver notes) in the message: logged, never shown.
     return failure(503, 'SERVICE_UNAVAILABLE', 'a service this request needs is unavailable; retry shortly');
   }
-  if (domain) return failure(httpStatusOfKind[domain.kind], domain.code, domain.message, domain.field);
+  if (domain) {
+    const status = statusOfCode[domain.code] ?? httpStatusOfKind[domain.kind];
+    return failure(status, domain.code, domain.message, domain.field);
+  }
   if (err && typeof err === 'object') {
     const e = err as { code?: unknown; statusCode?: unknown; message?: unknown };
     const known = typeof e.code === 'string' ? fastifyCodes[e.code] : undefined;

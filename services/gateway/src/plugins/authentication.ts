@@ -1,12 +1,13 @@
 // Who is calling and may they: every non-public route declares the action it needs; the caller comes from a
 // JWT (verified here) or a device token / API key (resolved by accounts, cached briefly), and its role is checked.
-import { type Action, can, hashOpaqueToken, InvalidToken, type Role, verifyAccessToken } from '@fieldline/auth';
+import { hashOpaqueToken, InvalidToken, type Role, verifyAccessToken } from '@fieldline/auth';
 import { type Caller, fromGrpcError, type PrincipalKind } from '@fieldline/platform';
 import type { accounts } from '@fieldline/proto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { CredentialCache } from '../auth/credential-cache.js';
 import { type Credential, credentialOf } from '../auth/credentials.js';
+import { mayPerform, type RouteAction } from '../auth/jobs-policy.js';
 import type { AccountsClients } from '../clients/accounts-clients.js';
 import { forbidden, unauthenticated } from '../http/http-error.js';
 
@@ -14,8 +15,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** No credential needed (signup, login, health, docs). */
     public?: boolean;
-    /** The action a caller's role must allow (libs/auth policy). */
-    action?: Action;
+    /** The action a caller's role must allow (libs/auth policy, or the gateway's jobs policy). */
+    action?: RouteAction;
     /** Which kinds of credential may call the route; users and API keys unless said otherwise. */
     principals?: PrincipalKind[];
   }
@@ -58,7 +59,7 @@ export const authentication = fp(
       const principals = config.principals ?? DEFAULT_PRINCIPALS;
       if (!principals.includes(caller.kind))
         throw forbidden(`a ${caller.kind.replace('_', ' ')} cannot call this route`);
-      if (!can(caller.role as Role, config.action)) throw forbidden(`a ${caller.role} may not ${config.action}`);
+      if (!mayPerform(caller.role as Role, config.action)) throw forbidden(`a ${caller.role} may not ${config.action}`);
       request.caller = caller;
     });
   },

@@ -13,6 +13,10 @@ export const API_TAGS = [
   { name: 'customers', description: 'Customers, their sites, contacts and co-workers' },
   { name: 'devices', description: "Workers' phones and trackers" },
   { name: 'api-keys', description: 'Credentials for integrations' },
+  { name: 'job-types', description: 'Kinds of job and their custom fields' },
+  { name: 'jobs', description: 'Jobs from request to completion: assignment, negotiation, status, history' },
+  { name: 'job-activity', description: 'Notes, attachments, time logs and reminders on jobs' },
+  { name: 'public', description: 'Jobs from outside: the public request form and the VoIP webhook' },
   { name: 'health', description: 'Probes' },
 ];
 

@@ -52,6 +52,40 @@ describe('typeboxValidatorCompiler', () => {
     expect(query({ limit: 'twenty' }).error?.field).toBe('limit');
   });
 
+  it('explains a bad value of a nullable field by what the field wants, not by the union', () => {
+    const Patch = Type.Object(
+      { dueAt: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])) },
+      { additionalProperties: false },
+    );
+    const patch = compile(Patch as unknown as typeof Body, 'body');
+
+    expect(patch({ dueAt: null })).toEqual({ value: { dueAt: null } });
+    expect(patch({ dueAt: 'soon' }).error).toMatchObject({
+      field: 'dueAt',
+      message: 'dueAt must be a valid date-time',
+    });
+  });
+
+  it('takes an absent body as the schema default when it has one, and refuses it otherwise', () => {
+    const Optional = Type.Object({ note: Type.Optional(Type.String()) }, { additionalProperties: false, default: {} });
+    const optional = compile(Optional as unknown as typeof Body, 'body');
+
+    expect(optional(null)).toEqual({ value: {} });
+    expect(optional(undefined)).toEqual({ value: {} });
+    expect(body(null).error?.message).toMatch(/needs a JSON body/);
+  });
+
+  it('uses a schema errorMessage when it has one', () => {
+    const Values = Type.Object(
+      { v: Type.Union([Type.String(), Type.Number()], { errorMessage: 'must be text or a number' }) },
+      { additionalProperties: false },
+    );
+
+    expect(compile(Values as unknown as typeof Body, 'body')({ v: [] }).error?.message).toBe(
+      'v must be text or a number',
+    );
+  });
+
   it('turns JSON pointers into dotted paths', () => {
     expect(fieldOf('/a/0/b~1c')).toBe('a.0.b/c');
     expect(fieldOf('')).toBeUndefined();

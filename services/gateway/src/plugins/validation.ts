@@ -27,6 +27,8 @@ export function fieldOf(path: string): string | undefined {
 function describe(error: ValueError, field: string | undefined): string {
   const name = field ?? 'the body';
   const schema = error.schema as Record<string, unknown>;
+  // A schema may say in words what it wants where the generic message would be cryptic (unions of types).
+  if (typeof schema.errorMessage === 'string') return `${name} ${schema.errorMessage}`;
   switch (error.type) {
     case ValueErrorType.ObjectRequiredProperty:
       return `${name} is required`;
@@ -51,6 +53,15 @@ function describe(error: ValueError, field: string | undefined): string {
   }
 }
 
+/** For a value that fails `X | null` (a field PATCH may clear), the reason it fails X: more telling than the union's. */
+function nullableVariantError(error: ValueError): ValueError | undefined {
+  if (error.type !== ValueErrorType.Union || error.value === null) return undefined;
+  const anyOf = (error.schema as { anyOf?: Array<Record<string, unknown>> }).anyOf ?? [];
+  const variants = anyOf.map((s, i) => ({ s, i })).filter(({ s }) => s.type !== 'null');
+  if (anyOf.length !== 2 || variants.length !== 1) return undefined;
+  return error.errors[variants[0].i]?.First();
+}
+
 function unionChoices(schema: Record<string, unknown>): string | undefined {
   const anyOf = schema.anyOf as Array<Record<string, unknown>> | undefined;
   const consts = anyOf?.map((s) => s.const).filter((c) => c !== undefined);
@@ -59,6 +70,8 @@ function unionChoices(schema: Record<string, unknown>): string | undefined {
 
 /** The first reason `value` fails `schema`, as the error the client sees. */
 export function validationError(error: ValueError, part: string): ValidationFailed {
+  const inner = nullableVariantError(error);
+  if (inner) return validationError(inner, part);
   const field = fieldOf(error.path);
   if (field === undefined && part === 'body' && (error.value === undefined || error.value === null)) {
     return new ValidationFailed('this request needs a JSON body');
@@ -70,8 +83,11 @@ export const typeboxValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schem
   const check = TypeCompiler.Compile(schema);
   // Query strings and paths carry only text: "limit=20" must become 20 there, and nowhere else.
   const convert = httpPart !== 'body';
+  // A body schema with a `default` makes the body optional (e.g. `{}` for an action whose fields are all optional).
+  const absentBody = !convert && 'default' in schema ? schema.default : undefined;
   return (data: unknown) => {
-    const value = convert ? Value.Convert(schema, Value.Default(schema, Value.Clone(data ?? {}))) : data;
+    const given = data === null || data === undefined ? Value.Clone(absentBody) : data;
+    const value = convert ? Value.Convert(schema, Value.Default(schema, Value.Clone(data ?? {}))) : given;
     if (check.Check(value)) return { value };
     const first = check.Errors(value).First();
     return { error: first ? validationError(first, httpPart ?? 'body') : new ValidationFailed('invalid request') };

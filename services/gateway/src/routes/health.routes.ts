@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { RouteDeps } from './route-deps.js';
 
-// A probe must answer before the kubelet's timeout (1 s by default) even when accounts hangs.
+// A probe must answer before the kubelet's timeout (1 s by default) even when a service hangs.
 const READY_CHECK_DEADLINE_MS = 800;
 
 const Ready = Type.Object({
@@ -14,7 +14,7 @@ const Ready = Type.Object({
   }),
 });
 
-export async function healthRoutes(app: FastifyInstance, { accounts }: RouteDeps) {
+export async function healthRoutes(app: FastifyInstance, { accounts, jobs }: RouteDeps) {
   app.get(
     '/livez',
     {
@@ -29,10 +29,12 @@ export async function healthRoutes(app: FastifyInstance, { accounts }: RouteDeps
     { config: { public: true }, schema: { tags: ['health'], response: { 200: Ready, 503: Ready } } },
     async (_request, reply) => {
       // Only the gRPC status name: the details carry internal addresses this public probe must not show.
-      const accountsStatus = await accounts
-        .health(READY_CHECK_DEADLINE_MS)
-        .catch((err: { code?: number }) => `unreachable (${status[err.code ?? status.UNKNOWN] ?? 'UNKNOWN'})`);
-      const checks = { accounts: accountsStatus };
+      const probe = (check: (ms: number) => Promise<string>) =>
+        check(READY_CHECK_DEADLINE_MS).catch(
+          (err: { code?: number }) => `unreachable (${status[err.code ?? status.UNKNOWN] ?? 'UNKNOWN'})`,
+        );
+      const [accountsStatus, jobsStatus] = await Promise.all([probe(accounts.health), probe(jobs.health)]);
+      const checks = { accounts: accountsStatus, jobs: jobsStatus };
       const ready = Object.values(checks).every((s) => s === 'SERVING');
       reply.code(ready ? 200 : 503);
       return { status: ready ? ('ready' as const) : ('unavailable' as const), checks };

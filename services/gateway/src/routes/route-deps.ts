@@ -3,10 +3,11 @@ import type { CallOpts } from '@fieldline/platform';
 import type { FastifyRequest } from 'fastify';
 import type { CredentialCache } from '../auth/credential-cache.js';
 import type { AccountsClients } from '../clients/accounts-clients.js';
+import type { JobsClients } from '../clients/jobs-clients.js';
 import type { GatewayConfig } from '../config.js';
 import { callerOf } from '../plugins/authentication.js';
 
-export type RouteDeps = { accounts: AccountsClients; cache: CredentialCache; config: GatewayConfig };
+export type RouteDeps = { accounts: AccountsClients; jobs: JobsClients; cache: CredentialCache; config: GatewayConfig };
 
-/** gRPC call options for a protected route: the caller travels in metadata so accounts can re-check it. */
+/** gRPC call options for a protected route: the caller travels in metadata so the service can re-check it. */
 export const as = (request: FastifyRequest): CallOpts => ({ caller: callerOf(request) });
