@@ -64,10 +64,17 @@ describe('FenceIndex.candidates', () => {
     fc.assert(
       fc.property(
         fc.array(shapeArb, { minLength: 1, maxLength: 30 }),
-        fc.array(fc.tuple(fc.nat(), fc.double({ min: 0, max: 360, noNaN: true }), fc.double({ min: 0, max: 5000, noNaN: true })), {
-          minLength: 1,
-          maxLength: 30,
-        }),
+        fc.array(
+          fc.tuple(
+            fc.nat(),
+            fc.double({ min: 0, max: 360, noNaN: true }),
+            fc.double({ min: 0, max: 5000, noNaN: true }),
+          ),
+          {
+            minLength: 1,
+            maxLength: 30,
+          },
+        ),
         fc.constantFrom(1000, 2000, 20_000),
         fc.double({ min: 0, max: 2000, noNaN: true }),
         (shapes, probes, cellM, extraM) => {
@@ -100,7 +107,14 @@ describe('FenceIndex.candidates', () => {
   it('tests only the few fences near a point among many', () => {
     const index = new FenceIndex();
     for (let i = 0; i < 10_000; i++) {
-      index.upsert(fence(`f${i}`, { kind: 'circle', lat: 48.5 + (i % 100) * 0.01, lng: 2 + Math.floor(i / 100) * 0.01, radiusM: 100 }));
+      index.upsert(
+        fence(`f${i}`, {
+          kind: 'circle',
+          lat: 48.5 + (i % 100) * 0.01,
+          lng: 2 + Math.floor(i / 100) * 0.01,
+          radiusM: 100,
+        }),
+      );
     }
     const found = index.candidates(48.9, 2.5);
     expect(found.length).toBeLessThanOrEqual(4);
@@ -137,7 +151,9 @@ describe('compileFence', () => {
   it('takes the default band as max(25 m, half the radius) unless given', () => {
     expect(compileFence(fence('a', { kind: 'circle', lat: 0, lng: 0, radiusM: 30 })).marginM).toBe(25);
     expect(compileFence(fence('b', { kind: 'circle', lat: 0, lng: 0, radiusM: 200 })).marginM).toBe(100);
-    expect(compileFence(fence('c', { kind: 'circle', lat: 0, lng: 0, radiusM: 200 }, { exitMarginM: 40 })).marginM).toBe(40);
+    expect(
+      compileFence(fence('c', { kind: 'circle', lat: 0, lng: 0, radiusM: 200 }, { exitMarginM: 40 })).marginM,
+    ).toBe(40);
   });
 
   it('refuses bad fences naming the field', () => {
@@ -146,10 +162,58 @@ describe('compileFence', () => {
       [{ shape: { kind: 'circle', lat: 95, lng: 0, radiusM: 10 } }, 'shape.lat'],
       [{ shape: { kind: 'circle', lat: 0, lng: 0, radiusM: 0 } }, 'shape.radiusM'],
       [{ shape: { kind: 'circle', lat: 0, lng: 0, radiusM: Number.NaN } }, 'shape.radiusM'],
-      [{ shape: { kind: 'polygon', ring: [[0, 0], [1, 1], [0, 0]] } }, 'shape.ring'],
-      [{ shape: { kind: 'polygon', ring: [[0, 0], [1, 1], [2, 2]] } }, 'shape.ring'],
-      [{ shape: { kind: 'polygon', ring: [[0, 0], [1, 200], [2, 0]] } }, 'shape.ring[1]'],
-      [{ shape: { kind: 'polygon', ring: [[0, 88], [1, 88], [1, 89]] } }, 'shape.ring[0]'],
+      [
+        {
+          shape: {
+            kind: 'polygon',
+            ring: [
+              [0, 0],
+              [1, 1],
+              [0, 0],
+            ],
+          },
+        },
+        'shape.ring',
+      ],
+      [
+        {
+          shape: {
+            kind: 'polygon',
+            ring: [
+              [0, 0],
+              [1, 1],
+              [2, 2],
+            ],
+          },
+        },
+        'shape.ring',
+      ],
+      [
+        {
+          shape: {
+            kind: 'polygon',
+            ring: [
+              [0, 0],
+              [1, 200],
+              [2, 0],
+            ],
+          },
+        },
+        'shape.ring[1]',
+      ],
+      [
+        {
+          shape: {
+            kind: 'polygon',
+            ring: [
+              [0, 88],
+              [1, 88],
+              [1, 89],
+            ],
+          },
+        },
+        'shape.ring[0]',
+      ],
       [{ shape: { kind: 'square' } }, 'shape'],
       [{ exitMarginM: -1 }, 'exitMarginM'],
       [{ workerIds: ['w1'] as unknown as Set<string> }, 'workerIds'],
@@ -169,6 +233,9 @@ describe('compileFence', () => {
       [e, n],
       [-e, n],
     ];
-    expect(compileFence(fence('sq', { kind: 'polygon', ring: square })).sizeM).toBeCloseTo(Math.sqrt(40_000 / Math.PI), 0);
+    expect(compileFence(fence('sq', { kind: 'polygon', ring: square })).sizeM).toBeCloseTo(
+      Math.sqrt(40_000 / Math.PI),
+      0,
+    );
   });
 });

@@ -21,7 +21,9 @@ describe('validatePing', () => {
     expect(
       validatePing({ ...good, speedMps: -1, headingDeg: -1, batteryPct: -1, accuracyM: 0, lat: -90, lng: 180 }, now),
     ).toBeUndefined();
-    expect(validatePing({ ...good, headingDeg: 360, batteryPct: 100, deviceTime: now + MAX_FUTURE_MS }, now)).toBeUndefined();
+    expect(
+      validatePing({ ...good, headingDeg: 360, batteryPct: 100, deviceTime: now + MAX_FUTURE_MS }, now),
+    ).toBeUndefined();
     expect(validatePing({ ...good, seq: undefined }, now, { seqLess: true })).toBeUndefined();
   });
 
