@@ -4,20 +4,11 @@ import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import fc from 'fast-check';
 import { compileFence, type Fence, type FenceShape } from './fence.js';
 import { FenceIndex } from './fence-index.js';
-import { distanceToRingM, EARTH_RADIUS_M, haversineM, type Ring, wrapLng } from './geo.js';
-
-const RAD = Math.PI / 180;
+import { destinationPoint, distanceToRingM, haversineM, type Ring } from './geo.js';
 
 function destination(lat0: number, lng0: number, bearingDeg: number, distanceM: number): [number, number] {
-  const d = distanceM / EARTH_RADIUS_M;
-  const b = bearingDeg * RAD;
-  const p = lat0 * RAD;
-  const l = lng0 * RAD;
-  const pos = [Math.cos(p) * Math.cos(l), Math.cos(p) * Math.sin(l), Math.sin(p)];
-  const north = [-Math.sin(p) * Math.cos(l), -Math.sin(p) * Math.sin(l), Math.cos(p)];
-  const east = [-Math.sin(l), Math.cos(l), 0];
-  const q = [0, 1, 2].map((i) => pos[i] * Math.cos(d) + (north[i] * Math.cos(b) + east[i] * Math.sin(b)) * Math.sin(d));
-  return [Math.atan2(q[2], Math.hypot(q[0], q[1])) / RAD, wrapLng(Math.atan2(q[1], q[0]) / RAD)];
+  const p = destinationPoint(lat0, lng0, bearingDeg, distanceM);
+  return [p.lat, p.lng];
 }
 
 const fence = (id: string, shape: FenceShape, extra: Partial<Fence> = {}): Fence => ({

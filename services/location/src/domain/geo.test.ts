@@ -8,6 +8,7 @@ import {
   checkLatLng,
   chordSquaredForM,
   circleBBox,
+  destinationPoint,
   distanceToRingM,
   EARTH_RADIUS_M,
   equirectangularBoundsM,
@@ -19,25 +20,39 @@ import {
   type Ring,
   ringBBox,
   toUnitVector,
-  wrapLng,
 } from './geo.js';
 
 const lat = fc.double({ min: -90, max: 90, noNaN: true });
 const lng = fc.double({ min: -180, max: 180, noNaN: true });
 const RAD = Math.PI / 180;
 
-/** A point `distanceM` away from (lat, lng) along `bearingDeg`, with vectors (precise near the poles too). */
 function destination(lat0: number, lng0: number, bearingDeg: number, distanceM: number): [number, number] {
-  const d = distanceM / EARTH_RADIUS_M;
-  const b = bearingDeg * RAD;
-  const p = lat0 * RAD;
-  const l = lng0 * RAD;
-  const pos = [Math.cos(p) * Math.cos(l), Math.cos(p) * Math.sin(l), Math.sin(p)];
-  const north = [-Math.sin(p) * Math.cos(l), -Math.sin(p) * Math.sin(l), Math.cos(p)];
-  const east = [-Math.sin(l), Math.cos(l), 0];
-  const q = [0, 1, 2].map((i) => pos[i] * Math.cos(d) + (north[i] * Math.cos(b) + east[i] * Math.sin(b)) * Math.sin(d));
-  return [Math.atan2(q[2], Math.hypot(q[0], q[1])) / RAD, wrapLng(Math.atan2(q[1], q[0]) / RAD)];
+  const p = destinationPoint(lat0, lng0, bearingDeg, distanceM);
+  return [p.lat, p.lng];
 }
+
+describe('destinationPoint', () => {
+  it('lands at the given distance, east across the antimeridian and north over the pole', () => {
+    fc.assert(
+      fc.property(
+        lat,
+        lng,
+        fc.double({ min: 0, max: 360, noNaN: true }),
+        fc.double({ min: 0, max: 5_000_000, noNaN: true }),
+        (a, b, bearing, dist) => {
+          const p = destinationPoint(a, b, bearing, dist);
+          expect(Math.abs(haversineM(a, b, p.lat, p.lng) - dist)).toBeLessThanOrEqual(1e-3 + 1e-9 * dist);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    expect(destinationPoint(0, 179.99, 90, 2 * 0.01 * RAD * EARTH_RADIUS_M).lng).toBeCloseTo(-179.99, 9);
+    expect(destinationPoint(89.99, 0, 0, 2 * 0.01 * RAD * EARTH_RADIUS_M)).toMatchObject({
+      lat: expect.closeTo(89.99, 9),
+    });
+    expect(Math.abs(destinationPoint(89.99, 0, 0, 2 * 0.01 * RAD * EARTH_RADIUS_M).lng)).toBeCloseTo(180, 6);
+  });
+});
 
 describe('checkLatLng', () => {
   it('accepts the whole range and names the field it refuses', () => {

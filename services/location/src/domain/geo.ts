@@ -58,6 +58,32 @@ export function equirectangularM(lat1: number, lng1: number, lat2: number, lng2:
   return EARTH_RADIUS_M * Math.sqrt(dLat * dLat + x * x);
 }
 
+/**
+ * The point `distanceM` from (lat, lng) along an initial bearing (degrees clockwise from north), by
+ * rotating the unit vector: stable at the poles and across the antimeridian (simulators, tests).
+ */
+export function destinationPoint(
+  lat: number,
+  lng: number,
+  bearingDeg: number,
+  distanceM: number,
+): { lat: number; lng: number } {
+  const d = distanceM / EARTH_RADIUS_M;
+  const b = bearingDeg * RAD;
+  const sinP = Math.sin(lat * RAD);
+  const cosP = Math.cos(lat * RAD);
+  const sinL = Math.sin(lng * RAD);
+  const cosL = Math.cos(lng * RAD);
+  // position, north and east unit vectors at the start
+  const k = Math.cos(d);
+  const m = Math.sin(d) * Math.cos(b);
+  const e = Math.sin(d) * Math.sin(b);
+  const x = cosP * cosL * k - sinP * cosL * m - sinL * e;
+  const y = cosP * sinL * k - sinP * sinL * m + cosL * e;
+  const z = sinP * k + cosP * m;
+  return { lat: Math.atan2(z, Math.hypot(x, y)) * DEG, lng: wrapLng(Math.atan2(y, x) * DEG) };
+}
+
 /** Proven lower and upper bounds of the true distance around the equirectangular approximation. */
 export function equirectangularBoundsM(
   lat1: number,
