@@ -148,7 +148,7 @@ describe('compileFence', () => {
   });
 
   it('refuses bad fences naming the field', () => {
-    const bad: Array<[Partial<Fence> & { shape?: unknown }, string]> = [
+    const bad: Array<[Omit<Partial<Fence>, 'shape'> & { shape?: unknown }, string]> = [
       [{ id: '' }, 'id'],
       [{ shape: { kind: 'circle', lat: 95, lng: 0, radiusM: 10 } }, 'shape.lat'],
       [{ shape: { kind: 'circle', lat: 0, lng: 0, radiusM: 0 } }, 'shape.radiusM'],
@@ -210,7 +210,7 @@ describe('compileFence', () => {
       [{ workerIds: ['w1'] as unknown as Set<string> }, 'workerIds'],
     ];
     for (const [patch, field] of bad) {
-      const f = { ...fence('x', { kind: 'circle', lat: 0, lng: 0, radiusM: 10 }), ...patch } as Fence;
+      const f = { ...fence('x', { kind: 'circle', lat: 0, lng: 0, radiusM: 10 }), ...patch } as unknown as Fence;
       expect(() => compileFence(f)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', field }));
     }
   });

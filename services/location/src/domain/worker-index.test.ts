@@ -60,10 +60,10 @@ const caseArb: fc.Arbitrary<Case> = fc.constantFrom(...REGIONS).chain((region) =
       points,
       moves: moveTo.map(([la, ln], i) => [moveIdx[i] ?? i, la, ln] as [number, number, number]),
       removals,
-      // A rings-only scan of a huge radius in small cells is slow, not wrong: keep it to ~300 rings.
+      // A rings-only scan of a huge radius in small cells is slow, not wrong: keep it to ~100 rings.
       queries: queries.map((q) => ({
         at: q.at,
-        radiusM: ringsOnly ? Math.min(q.radiusKm * 1000, 300 * cellM) : q.radiusKm * 1000,
+        radiusM: ringsOnly ? Math.min(q.radiusKm * 1000, 100 * cellM) : q.radiusKm * 1000,
         limit: q.limit,
         evenOnly: q.evenOnly,
       })),
