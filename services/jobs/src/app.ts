@@ -73,7 +73,16 @@ export async function startJobs(opts: {
     relay.start();
     closers.push(() => relay.stop());
 
-    const directory = new Directory(db, createDirectoryClient(opts.accountsAddr ?? config.accountsAddr), log, clock);
+    // The directory has its own few connections: commands consult it while holding a transaction of the main
+    // pool, and must never wait for a second connection of that same pool (50 parallel creates would deadlock).
+    const dirDb = createDb<JobsDb>({ url, applicationName: 'fieldline-jobs-directory', maxConnections: 5 });
+    closers.push(() => dirDb.pool.end());
+    const directory = new Directory(
+      dirDb.db,
+      createDirectoryClient(opts.accountsAddr ?? config.accountsAddr),
+      log,
+      clock,
+    );
     closers.push(async () => directory.close());
 
     let location = opts.location;

@@ -11,6 +11,7 @@ import {
   Unauthenticated,
 } from '@fieldline/platform';
 import { accounts } from '@fieldline/proto';
+import { Metadata } from '@grpc/grpc-js';
 import type { Kysely } from 'kysely';
 import type { Actor } from '../domain/actor.js';
 import type { DirCustomer, DirSettings, DirUser } from '../domain/directory.js';
@@ -19,6 +20,9 @@ import { DirectoryStore } from '../store/directory.store.js';
 import { assignedCustomers } from '../store/job-access.js';
 import type { JobsDb } from '../store/schema.js';
 import { customerFromProto, settingsFromProto, userFromProto } from './directory-from-proto.js';
+
+// A service's own directory call names the tenant in this metadata key (accounts' DirectoryService reads it).
+const TENANT_KEY = 'x-fl-tenant-id';
 
 export type DirectoryClient = PromiseClient<accounts.DirectoryServiceClient>;
 
@@ -35,6 +39,10 @@ export interface DirectoryLookup {
 export class Directory {
   private readonly local: DirectoryStore;
 
+  /**
+   * `db` should be a pool of its own: callers consult the directory while holding a transaction, and a
+   * lookup that waited for a connection of the same pool could wait forever.
+   */
   constructor(
     private readonly db: Kysely<JobsDb>,
     private readonly client: DirectoryClient | undefined,
@@ -65,12 +73,15 @@ export class Directory {
     };
   }
 
-  /** The users of `ids` that exist in the tenant (unknown ids are left out). */
+  /**
+   * The users of `ids` that exist in the tenant (unknown ids are left out). `via` is the caller to forward
+   * on a miss; without one the lookup is the service's own, for the tenant.
+   */
   async users(tenantId: string, ids: readonly string[], via?: Caller): Promise<Map<string, DirUser>> {
     const found = new Map((await this.local.users(tenantId, ids)).map((u) => [u.id, u]));
     const missing = [...new Set(ids)].filter((id) => !found.has(id));
-    if (missing.length > 0 && via) {
-      const res = await this.lookup(via, { userIds: missing });
+    if (missing.length > 0) {
+      const res = await this.lookup(tenantId, via, { userIds: missing });
       for (const u of res.users) if (u.tenantId === tenantId) found.set(u.id, u);
     }
     return found;
@@ -83,8 +94,8 @@ export class Directory {
   async customers(tenantId: string, ids: readonly string[], via?: Caller): Promise<Map<string, DirCustomer>> {
     const found = new Map((await this.local.customers(tenantId, ids)).map((c) => [c.id, c]));
     const missing = [...new Set(ids)].filter((id) => !found.has(id));
-    if (missing.length > 0 && via) {
-      const res = await this.lookup(via, { customerIds: missing });
+    if (missing.length > 0) {
+      const res = await this.lookup(tenantId, via, { customerIds: missing });
       for (const c of res.customers) if (c.tenantId === tenantId) found.set(c.id, c);
     }
     return found;
@@ -99,17 +110,12 @@ export class Directory {
     return this.local.customerByCode(tenantId, code);
   }
 
-  /**
-   * The tenant's settings. Without a caller to forward (system work) only the local copy is read: seed it
-   * with `remember` from what you have (e.g. ResolveFormKey's answer) before.
-   */
+  /** The tenant's settings (every tenant has them; DIRECTORY_UNAVAILABLE when accounts cannot be asked). */
   async settings(tenantId: string, via?: Caller): Promise<DirSettings> {
     const local = await this.local.settings(tenantId);
     if (local) return local;
-    if (via) {
-      const res = await this.lookup(via, { settings: true });
-      if (res.settings && res.settings.tenantId === tenantId) return res.settings;
-    }
+    const res = await this.lookup(tenantId, via, { settings: true });
+    if (res.settings && res.settings.tenantId === tenantId) return res.settings;
     throw new DirectoryUnavailable();
   }
 
@@ -130,27 +136,34 @@ export class Directory {
     if (found.settings) await this.local.putSettings(settingsFromProto(found.settings), now);
   }
 
+  /**
+   * Asks accounts on behalf of `via` (forwarded, so accounts re-checks that credential too) or, for the
+   * service's own work (public intake, consumers, workers), naming only the tenant.
+   */
   private async lookup(
-    via: Caller,
+    tenantId: string,
+    via: Caller | undefined,
     what: DirectoryLookup,
   ): Promise<{ users: DirUser[]; customers: DirCustomer[]; settings?: DirSettings }> {
     if (!this.client) return { users: [], customers: [] };
     let res: accounts.LookupDirectoryResponse;
     try {
+      const metadata = new Metadata();
+      if (!via) metadata.set(TENANT_KEY, tenantId);
       res = await this.client.lookupDirectory(
         {
           userIds: [...(what.userIds ?? [])],
           customerIds: [...(what.customerIds ?? [])],
           includeSettings: what.settings ?? false,
         },
-        { caller: via },
+        { caller: via, metadata },
       );
     } catch (err) {
       const domain = fromGrpcError(err);
       // Accounts refusing the caller (deactivated, revoked) is the caller's answer, not an outage.
       if (domain && (domain.kind === 'unauthenticated' || domain.kind === 'permission_denied')) throw domain;
       if (domain?.kind === 'not_found') return { users: [], customers: [] };
-      this.log.warn({ err, tenantId: via.tenantId }, 'directory lookup failed');
+      this.log.warn({ err, tenantId }, 'directory lookup failed');
       throw new DirectoryUnavailable();
     }
     await this.remember({
