@@ -36,8 +36,15 @@ const file = (content: Buffer, contentType = 'image/png'): FormPart => ({
   contentType,
   content,
 });
-/** Lets the fake see the abort the gateway sent. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
+/** Waits (up to 5 s) until `done` holds: the gRPC side of an upload moves on after the HTTP answer. */
+async function until(done: () => boolean): Promise<void> {
+  for (let waited = 0; waited < 5000 && !done(); waited += 20) await new Promise((r) => setTimeout(r, 20));
+}
+/** The outcomes of the uploads the fake saw, once it saw `count` of them and none is still running. */
+async function settledOutcomes(count: number): Promise<string[]> {
+  await until(() => fake.uploads.length >= count && fake.uploads.every((u) => u.outcome !== 'running'));
+  return fake.uploads.map((u) => u.outcome);
+}
 
 describe('POST /v1/jobs/{id}/attachments', () => {
   it('streams the file to the service in chunks of at most 64 KiB, metadata first', async () => {
@@ -87,8 +94,7 @@ describe('POST /v1/jobs/{id}/attachments', () => {
 
     expect(res.statusCode).toBe(413);
     expect(res.json().error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', field: 'file' });
-    await settle();
-    expect(fake.uploads[0].outcome).toBe('aborted');
+    expect(await settledOutcomes(1)).toEqual(['aborted']);
   });
 
   it('accepts a file exactly at the cap', async () => {
@@ -120,21 +126,21 @@ describe('POST /v1/jobs/{id}/attachments', () => {
     expect(fake.calls).toEqual([]);
   });
 
-  it.each<[string, FormPart[], string]>([
-    ['no file', [{ name: 'category', value: 'photo' }], 'file'],
-    ['an unknown field', [{ name: 'owner', value: 'me' }, file(pngOf(10))], 'owner'],
-    ['a bad category', [{ name: 'category', value: 'selfie' }, file(pngOf(10))], 'category'],
-    ['a description too long', [{ name: 'description', value: 'x'.repeat(2001) }, file(pngOf(10))], 'description'],
-    ['the file under another name', [{ ...file(pngOf(10)), name: 'upload' }], 'upload'],
-    ['a field after the file', [file(pngOf(10)), { name: 'category', value: 'photo' }], 'category'],
-    ['two files', [file(pngOf(10)), file(pngOf(10))], 'file'],
-  ])('answers 400 naming the field for %s, leaving nothing stored', async (_, parts, field) => {
+  // The last column: how many uploads reached the service before the refusal (each is then aborted).
+  it.each<[string, FormPart[], string, string[]]>([
+    ['no file', [{ name: 'category', value: 'photo' }], 'file', []],
+    ['an unknown field', [{ name: 'owner', value: 'me' }, file(pngOf(10))], 'owner', []],
+    ['a bad category', [{ name: 'category', value: 'selfie' }, file(pngOf(10))], 'category', []],
+    ['a description too long', [{ name: 'description', value: 'x'.repeat(2001) }, file(pngOf(10))], 'description', []],
+    ['the file under another name', [{ ...file(pngOf(10)), name: 'upload' }], 'upload', []],
+    ['a field after the file', [file(pngOf(10)), { name: 'category', value: 'photo' }], 'category', ['aborted']],
+    ['two files', [file(pngOf(10)), file(pngOf(10))], 'file', ['aborted']],
+  ])('answers 400 naming the field for %s, leaving nothing stored', async (_, parts, field, outcomes) => {
     const res = await upload(parts);
 
     expect(res.statusCode).toBe(400);
     expect(res.json().error.field).toBe(field);
-    await settle();
-    expect(fake.uploads.filter((u) => u.outcome === 'stored')).toEqual([]);
+    expect(await settledOutcomes(outcomes.length)).toEqual(outcomes);
   });
 
   it('aborts the upload when the client goes away mid-file, so nothing is stored', async () => {
@@ -150,12 +156,11 @@ describe('POST /v1/jobs/{id}/attachments', () => {
     });
     req.on('error', () => {});
     req.write(payload.subarray(0, 100_000));
-    await settle();
+    await until(() => (fake.uploads[0]?.chunkSizes.length ?? 0) > 0);
 
     req.destroy();
-    await settle();
 
-    expect(fake.uploads.map((u) => u.outcome)).toEqual(['aborted']);
+    expect(await settledOutcomes(1)).toEqual(['aborted']);
     expect(fake.uploads[0].chunkSizes.length).toBeGreaterThan(0);
   });
 

@@ -103,7 +103,13 @@ describe('job bodies refused before any call', () => {
 
   it.each<[string, string, unknown, string]>([
     ['/v1/jobs/job_1/assign', 'assign with no workerIds', {}, 'workerIds'],
-    ['/v1/jobs/job_1/assign', 'assign with a bad window', { workerIds: [], scheduledStart: 'x' }, 'scheduledStart'],
+    ['/v1/jobs/job_1/assign', 'assign with no one', { workerIds: [] }, 'workerIds'],
+    [
+      '/v1/jobs/job_1/assign',
+      'assign with a bad window',
+      { workerIds: ['usr_1'], scheduledStart: 'x' },
+      'scheduledStart',
+    ],
     ['/v1/jobs/job_1/reject', 'reject without a reason', {}, 'reason'],
     ['/v1/jobs/job_1/proposals/prop_1/counter', 'counter without a date', { message: 'hi' }, 'proposedDueAt'],
     ['/v1/jobs/job_1/transition', 'an unknown status', { to: 'finished' }, 'to'],
@@ -162,7 +168,8 @@ describe('job lists', () => {
     ['/v1/jobs?dueAfter=yesterday', 'dueAfter'],
     ['/v1/jobs?limit=0', 'limit'],
     ['/v1/jobs?mine=true', 'mine'],
-    ['/v1/workers/usr_1/schedule?from=x', 'from'],
+    ['/v1/workers/usr_1/schedule?from=x&to=2030-01-01T00:00:00Z', 'from'],
+    ['/v1/workers/usr_1/schedule?from=2030-01-01T00:00:00Z', 'to'],
   ])('%s → 400 naming %s', async (url, field) => {
     expect(errorOf(await send('GET', url))).toEqual({ status: 400, code: 'VALIDATION_FAILED', field });
     expect(fake.calls).toEqual([]);
@@ -254,7 +261,7 @@ describe('roles', () => {
     ['a co-worker assigning', 'POST', '/v1/jobs/job_1/assign', { workerIds: [] }, 'coworker'],
     ['a co-worker auto-assigning', 'POST', '/v1/jobs/job_1/auto-assign', {}, 'coworker'],
     ['a client accepting', 'POST', '/v1/jobs/job_1/accept', undefined, 'client'],
-    ['a co-worker accepting a proposal', 'POST', '/v1/jobs/job_1/proposals/p_1/accept', undefined, 'coworker'],
+    ['a client accepting a proposal', 'POST', '/v1/jobs/job_1/proposals/p_1/accept', undefined, 'client'],
     ['a dispatcher defining a job type', 'POST', '/v1/job-types', { name: 'T' }, 'dispatcher'],
     ['a client logging time', 'POST', '/v1/jobs/job_1/time-logs', { startedAt: '2030-01-01T00:00:00Z' }, 'client'],
     ['a guest reading reminders', 'GET', '/v1/jobs/job_1/reminders', undefined, 'guest'],

@@ -2,7 +2,7 @@
 
 // biome-ignore lint/suspicious/noExplicitAny: answers are JSON the tests assert on field by field.
 export type Json = any;
-export type Answer = { status: number; headers: Headers; body: Json; text: string };
+export type Answer = { status: number; headers: Headers; body: Json; text: string; bytes: Buffer };
 /** An access token, a device token (fld_) or an API key (flk_): all go in `Authorization: Bearer`. */
 export type Token = string | undefined;
 
@@ -12,17 +12,22 @@ export type Api = {
   post(path: string, body?: unknown, token?: Token): Promise<Answer>;
   patch(path: string, body: unknown, token?: Token): Promise<Answer>;
   put(path: string, body: unknown, token?: Token): Promise<Answer>;
-  /** Anything else: a raw body, other headers, another method. */
-  send(method: string, path: string, opts?: { body?: string; headers?: Record<string, string> }): Promise<Answer>;
+  /** Anything else: a raw body (text, bytes, a FormData), other headers, another method. */
+  send(
+    method: string,
+    path: string,
+    opts?: { body?: string | Uint8Array | FormData; headers?: Record<string, string> },
+  ): Promise<Answer>;
 };
 
 export function httpApi(baseUrl: string): Api {
   const send: Api['send'] = async (method, path, opts = {}) => {
     const res = await fetch(`${baseUrl}${path}`, { method, body: opts.body, headers: opts.headers });
-    const text = await res.text();
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const text = bytes.toString('utf8');
     let body: unknown = text;
     if (res.headers.get('content-type')?.includes('application/json') && text) body = JSON.parse(text);
-    return { status: res.status, headers: res.headers, body, text };
+    return { status: res.status, headers: res.headers, body, text, bytes };
   };
   const json = (method: string) => (path: string, body: unknown, token?: Token) =>
     send(method, path, {

@@ -1,11 +1,16 @@
-// Starts the real platform for e2e tests: accounts (fresh PostgreSQL database, private NATS prefix) and the
-// gateway listening on loopback, plus helpers that build tenants and users through the public API.
+// Starts the real platform for e2e tests: accounts and jobs (each on a fresh PostgreSQL database, one private
+// NATS prefix, attachments in a temporary directory) and the gateway listening on loopback in front of them.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createLogger } from '@fieldline/platform';
 import { freshDatabase, testNatsUrl, testPostgresUrl, uniquePrefix } from '@fieldline/testing';
 import { startAccounts } from '../../../services/accounts/src/app.js';
 import { loadAccountsConfig } from '../../../services/accounts/src/config.js';
 import { buildGateway } from '../../../services/gateway/src/app.js';
 import { type GatewayConfig, loadGatewayConfig } from '../../../services/gateway/src/config.js';
+import { type RunningJobs, startJobs } from '../../../services/jobs/src/app.js';
+import { loadJobsConfig } from '../../../services/jobs/src/config.js';
 import { type Api, httpApi } from './http.js';
 
 export const E2E_JWT_SECRET = 'e2e-shared-secret-e2e-shared-secret-0123';
@@ -14,8 +19,10 @@ export type Platform = {
   baseUrl: string;
   api: Api;
   accountsPort: number;
+  /** The running jobs service (its deps let a test run workers such as the delay check itself). */
+  jobs: RunningJobs;
   natsUrl: string;
-  /** NATS subject prefix of this platform's events: `<prefix>.<tenant>.accounts.<type>`. */
+  /** NATS subject prefix of this platform's events: `<prefix>.<tenant>.<service>.<type>`. */
   prefix: string;
   stop(): Promise<void>;
 };
@@ -24,7 +31,13 @@ export async function startPlatform(
   opts: { clock?: () => Date; gateway?: Partial<GatewayConfig> } = {},
 ): Promise<Platform> {
   const quiet = createLogger('e2e', process.env.LOG_LEVEL ?? 'silent');
-  const [serverUrl, natsUrl, db] = await Promise.all([testPostgresUrl(), testNatsUrl(), freshDatabase('e2e')]);
+  const [serverUrl, natsUrl, db, jobsDb, blobDir] = await Promise.all([
+    testPostgresUrl(),
+    testNatsUrl(),
+    freshDatabase('e2e'),
+    freshDatabase('e2e_jobs'),
+    mkdtemp(join(tmpdir(), 'fl-e2e-blobs-')),
+  ]);
   const prefix = uniquePrefix();
   const accounts = await startAccounts({
     config: {
@@ -38,10 +51,28 @@ export async function startPlatform(
     log: quiet,
     clock: opts.clock,
   });
+  const accountsAddr = `127.0.0.1:${accounts.port}`;
+  const jobs = await startJobs({
+    config: {
+      ...loadJobsConfig({}),
+      grpcPort: 0,
+      databaseUrl: serverUrl,
+      databaseName: jobsDb.name,
+      natsUrl,
+      natsPrefix: prefix,
+      accountsAddr,
+      blobDir,
+    },
+    log: quiet,
+    clock: opts.clock,
+    // Tests that need the delay check run it themselves, at a moment they choose.
+    delayChecker: false,
+  });
   const gateway = await buildGateway({
     config: {
       ...loadGatewayConfig({ FIELDLINE_JWT_SECRET: E2E_JWT_SECRET }),
-      accountsAddr: `127.0.0.1:${accounts.port}`,
+      accountsAddr,
+      jobsAddr: `127.0.0.1:${jobs.port}`,
       // Tests log in far more often than people; the rate-limit test asks for a low limit itself.
       authRateLimitPerMinute: 10_000,
       ...opts.gateway,
@@ -56,12 +87,14 @@ export async function startPlatform(
     baseUrl,
     api: httpApi(baseUrl),
     accountsPort: accounts.port,
+    jobs,
     natsUrl,
     prefix,
     stop: async () => {
       await gateway.close();
+      await jobs.stop();
       await accounts.stop();
-      await db.drop();
+      await Promise.all([db.drop(), jobsDb.drop(), rm(blobDir, { recursive: true, force: true })]);
     },
   };
 }

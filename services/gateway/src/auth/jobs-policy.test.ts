@@ -11,7 +11,7 @@ describe('the jobs policy', () => {
     ['jobs:create', ['admin', 'dispatcher', 'coworker', 'client']],
     ['jobs:assign', ['admin', 'dispatcher']],
     ['jobs:accept', ['admin', 'dispatcher', 'coworker']],
-    ['jobs:counter-proposal', ['admin', 'dispatcher']],
+    ['jobs:counter-proposal', ['admin', 'dispatcher', 'coworker']],
     ['job-notes:list', ['admin', 'dispatcher', 'coworker', 'client', 'guest']],
     ['job-time-logs:create', ['admin', 'dispatcher', 'coworker']],
     ['job-reminders:list', ['admin', 'dispatcher', 'coworker']],

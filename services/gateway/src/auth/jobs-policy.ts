@@ -23,8 +23,9 @@ const table = {
   // An assignee answers; admins and dispatchers can be assignees too, so the service checks who is one.
   'jobs:accept': staff,
   'jobs:reject': staff,
-  'jobs:accept-proposal': dispatch,
-  'jobs:counter-proposal': dispatch,
+  // Dispatch answers an assignee's proposal; an assignee answers dispatch's counter (the service checks sides).
+  'jobs:accept-proposal': staff,
+  'jobs:counter-proposal': staff,
   'jobs:transition': staff,
   'jobs:complete': staff,
   'jobs:history': everyone,

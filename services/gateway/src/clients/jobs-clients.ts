@@ -47,6 +47,8 @@ export function createJobsClients(
           err ? reject(err) : resolve(res),
         );
       });
+      // The call's outcome arrives through `done`; a write racing the end of a failed call must not crash us.
+      call.on('error', () => {});
       return { call, done };
     },
     attachmentContent: (caller, id) => streams.getAttachmentContent({ id }, callerToMetadata(caller), deadline()),

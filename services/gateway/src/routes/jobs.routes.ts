@@ -36,8 +36,8 @@ const ListQuery = Type.Object(
     delayed: Type.Optional(Type.Boolean()),
     q: Type.Optional(Type.String({ maxLength: 200, description: 'full-text search in number, title, description' })),
     tag: Type.Optional(Type.String({ maxLength: 40 })),
-    dueBefore: Type.Optional(Timestamp()),
-    dueAfter: Type.Optional(Timestamp()),
+    dueBefore: Type.Optional(Timestamp('due strictly before this time')),
+    dueAfter: Type.Optional(Timestamp('due at or after this time')),
     sort: Type.Optional(
       Type.Union(
         SORT_VALUES.map((s) => Type.Literal(s)),
@@ -63,7 +63,7 @@ const Reason = (description?: string) => Type.String({ maxLength: 1000, descript
 
 const AssignBody = Type.Object(
   {
-    workerIds: Type.Array(Id(), { maxItems: 20, uniqueItems: true }),
+    workerIds: Type.Array(Id(), { minItems: 1, maxItems: 20, uniqueItems: true }),
     scheduledStart: Type.Optional(Timestamp()),
     scheduledEnd: Type.Optional(Timestamp()),
     force: Type.Optional(Type.Boolean({ description: 'assign into an overlapping window; the job is flagged' })),
@@ -96,7 +96,7 @@ const ParticipantsBody = Type.Object(
   { additionalProperties: false },
 );
 const ScheduleQuery = Type.Object(
-  { from: Type.Optional(Timestamp()), to: Type.Optional(Timestamp()) },
+  { from: Timestamp('start of the window'), to: Timestamp('end of the window') },
   { additionalProperties: false },
 );
 
@@ -336,7 +336,8 @@ export async function jobsRoutes(app: FastifyInstance, { jobs }: RouteDeps) {
       config: { action: 'jobs:accept-proposal' },
       schema: {
         tags: ['jobs'],
-        summary: "Accept the assignee's proposed due date: the due date moves and the job is accepted",
+        summary: 'Accept an open proposal of the other side: the due date moves and the job is accepted',
+        description: "Dispatch accepts an assignee's proposal; an assignee accepts dispatch's counter.",
         security: SECURED,
         params: ProposalParams,
         response: one,
@@ -354,7 +355,7 @@ export async function jobsRoutes(app: FastifyInstance, { jobs }: RouteDeps) {
       config: { action: 'jobs:counter-proposal' },
       schema: {
         tags: ['jobs'],
-        summary: 'Answer a proposal with another due date',
+        summary: 'Answer an open proposal of the other side with another due date',
         security: SECURED,
         params: ProposalParams,
         body: CounterBody,
@@ -501,7 +502,7 @@ export async function jobsRoutes(app: FastifyInstance, { jobs }: RouteDeps) {
     async (request) => {
       const { from, to } = request.query;
       const res = await jobs.jobs.getWorkerSchedule(
-        { workerId: request.params.id, from: at(from), to: at(to) },
+        { workerId: request.params.id, from: new Date(from), to: new Date(to) },
         as(request),
       );
       return toWorkerScheduleView(res);

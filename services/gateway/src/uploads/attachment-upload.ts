@@ -138,6 +138,8 @@ export async function uploadAttachment(request: FastifyRequest, opts: UploadOpti
  */
 function abort(upload: Upload): void {
   upload.done.catch(() => {});
+  // Already ended: the whole file went, and the service's own answer was the failure.
+  if (upload.call.writableEnded) return;
   upload.call.write({ part: { $case: 'meta', value: ABORTED } });
   upload.call.end();
 }
