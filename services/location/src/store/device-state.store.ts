@@ -1,0 +1,104 @@
+// SQL for device_state: lock a flush's devices in one statement, read back the snapshots that changed elsewhere, write all back in one.
+import { type Kysely, sql } from 'kysely';
+import type { DeviceSnapshot, WorkerPosition } from '../domain/engine.js';
+import type { LocationDb } from './schema.js';
+
+export interface DeviceKey {
+  tenantId: string;
+  deviceId: string;
+}
+
+export interface LockedDevice extends DeviceKey {
+  version: number;
+  /** Only when the stored version differs from the one the caller knows (else undefined: nothing to restore). */
+  state?: DeviceSnapshot | null;
+  position?: WorkerPosition | null;
+}
+
+export interface SavedDevice extends DeviceKey {
+  workerId: string;
+  version: number;
+  state: DeviceSnapshot;
+  position: WorkerPosition | undefined;
+}
+
+export class DeviceStateStore {
+  constructor(private readonly db: Kysely<LocationDb>) {}
+
+  /**
+   * Creates the missing rows and locks every row (`for update`, in key order so two replicas never wait on
+   * each other in a circle). `known[i]` is the version this replica last wrote or read for `keys[i]` (−1 when
+   * it knows none): the state is sent back only where the stored version differs.
+   */
+  async lock(keys: ReadonlyArray<DeviceKey & { workerId: string }>, known: readonly number[]): Promise<LockedDevice[]> {
+    if (keys.length === 0) return [];
+    const tenants = keys.map((k) => k.tenantId);
+    const devices = keys.map((k) => k.deviceId);
+    const workers = keys.map((k) => k.workerId);
+    await sql`
+      insert into device_state (tenant_id, device_id, worker_id)
+      select * from unnest(${tenants}::text[], ${devices}::text[], ${workers}::text[]) as k(t, d, w)
+      order by 1, 2
+      on conflict do nothing`.execute(this.db);
+    const rows = await sql<{
+      tenant_id: string;
+      device_id: string;
+      version: number;
+      state: DeviceSnapshot | null;
+      position: WorkerPosition | null;
+      stale: boolean;
+    }>`
+      select s.tenant_id, s.device_id, s.version, s.version <> k.known as stale,
+             case when s.version <> k.known then s.state end as state,
+             case when s.version <> k.known then s.position end as position
+      from device_state s
+      join unnest(${tenants}::text[], ${devices}::text[], ${known.map(Number)}::bigint[]) as k(t, d, known)
+        on s.tenant_id = k.t and s.device_id = k.d
+      order by s.tenant_id, s.device_id
+      for update of s`.execute(this.db);
+    return rows.rows.map((r) => ({
+      tenantId: r.tenant_id,
+      deviceId: r.device_id,
+      version: Number(r.version),
+      ...(r.stale && { state: r.state, position: r.position }),
+    }));
+  }
+
+  /** Writes every device's new snapshot and version in one statement. */
+  async save(devices: readonly SavedDevice[]): Promise<void> {
+    if (devices.length === 0) return;
+    await sql`
+      update device_state s
+      set worker_id = v.w, version = v.version, state = v.state::jsonb,
+          position = coalesce(v.position::jsonb, s.position), updated_at = now()
+      from unnest(
+        ${devices.map((d) => d.tenantId)}::text[],
+        ${devices.map((d) => d.deviceId)}::text[],
+        ${devices.map((d) => d.workerId)}::text[],
+        ${devices.map((d) => d.version)}::bigint[],
+        ${devices.map((d) => JSON.stringify(d.state))}::text[],
+        ${devices.map((d) => (d.position ? JSON.stringify(d.position) : null))}::text[]
+      ) as v(t, d, w, version, state, position)
+      where s.tenant_id = v.t and s.device_id = v.d`.execute(this.db);
+  }
+
+  /** Every worker's newest stored position (several devices of one worker: the newest by device time). */
+  async latestPositions(): Promise<Array<{ tenantId: string; position: WorkerPosition }>> {
+    const rows = await sql<{ tenant_id: string; position: WorkerPosition }>`
+      select distinct on (tenant_id, worker_id) tenant_id, position
+      from device_state where position is not null
+      order by tenant_id, worker_id, (position->>'deviceTime')::bigint desc`.execute(this.db);
+    return rows.rows.map((r) => ({ tenantId: r.tenant_id, position: r.position }));
+  }
+
+  /** A device's stored snapshot (tests and tools). */
+  async get(key: DeviceKey): Promise<{ version: number; state: DeviceSnapshot | null } | undefined> {
+    const row = await this.db
+      .selectFrom('device_state')
+      .select(['version', 'state'])
+      .where('tenant_id', '=', key.tenantId)
+      .where('device_id', '=', key.deviceId)
+      .executeTakeFirst();
+    return row && { version: Number(row.version), state: row.state as DeviceSnapshot | null };
+  }
+}
