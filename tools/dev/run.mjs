@@ -13,6 +13,7 @@ const natsUrl = env.FIELDLINE_NATS_URL ?? 'nats://127.0.0.1:4222';
 const ports = {
   gateway: Number(env.FIELDLINE_HTTP_PORT ?? 8080),
   accounts: Number(env.FIELDLINE_ACCOUNTS_PORT ?? 50051),
+  jobs: Number(env.FIELDLINE_JOBS_PORT ?? 50052),
 };
 
 const colours = [36, 35, 33, 32, 34, 31, 96, 95];

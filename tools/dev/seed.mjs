@@ -27,6 +27,43 @@ async function call(baseUrl, method, path, body, token) {
   return { status: res.status, body: json };
 }
 
+// A handful of jobs at the customer's sites, in different states, so the dashboard has something to show.
+async function seedJobs(api, token, customer, coworkers) {
+  const existing = await api('GET', `/v1/jobs?customerId=${customer.id}&limit=1`, undefined, token);
+  if (existing.status !== 200 || (existing.body.items ?? []).length > 0) return;
+  const hour = 3600_000;
+  const at = (h) => new Date(Date.now() + h * hour).toISOString();
+  const [office, warehouse] = customer.sites;
+  const plans = [
+    { title: 'Boiler service', category: 'Maintenance', site: office, worker: 0, start: 1 },
+    { title: 'Replace loading-bay door sensor', category: 'Repair', site: warehouse, worker: 1, start: 2 },
+    { title: 'Fire alarm inspection', category: 'Inspection', site: office, worker: 2, start: 4, priority: 'high' },
+    { title: 'Quarterly HVAC check', category: 'Maintenance', site: warehouse },
+  ];
+  for (const plan of plans) {
+    const created = await api(
+      'POST',
+      '/v1/jobs',
+      {
+        title: plan.title,
+        category: plan.category,
+        priority: plan.priority ?? 'normal',
+        customerId: customer.id,
+        site: { address: plan.site.address, lat: plan.site.lat, lng: plan.site.lng, radiusM: 120 },
+      },
+      token,
+    );
+    if (created.status !== 201) throw new Error(`demo job failed: ${JSON.stringify(created.body)}`);
+    if (plan.worker === undefined) continue;
+    await api(
+      'POST',
+      `/v1/jobs/${created.body.id}/assign`,
+      { workerIds: [coworkers[plan.worker].id], scheduledStart: at(plan.start), scheduledEnd: at(plan.start + 2) },
+      token,
+    );
+  }
+}
+
 export async function seedDemo(baseUrl) {
   const api = (method, path, body, token) => call(baseUrl, method, path, body, token);
   const login = await api('POST', '/v1/auth/login', { tenant: SLUG, email: ADMIN, password: PASSWORD });
@@ -101,6 +138,8 @@ export async function seedDemo(baseUrl) {
     mkdirSync('var', { recursive: true });
     writeFileSync('var/demo-devices.json', JSON.stringify(phones, null, 2));
   }
+
+  await seedJobs(api, token, customer, coworkers);
 
   return {
     tenant,

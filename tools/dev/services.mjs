@@ -7,11 +7,21 @@ export const services = [
     ready: { kind: 'tcp', port: (ports) => ports.accounts },
   },
   {
+    name: 'jobs',
+    entry: 'services/jobs/dist/main.js',
+    env: (ports) => ({
+      FIELDLINE_GRPC_PORT: String(ports.jobs),
+      FIELDLINE_ACCOUNTS_ADDR: `127.0.0.1:${ports.accounts}`,
+    }),
+    ready: { kind: 'tcp', port: (ports) => ports.jobs },
+  },
+  {
     name: 'gateway',
     entry: 'services/gateway/dist/main.js',
     env: (ports) => ({
       FIELDLINE_HTTP_PORT: String(ports.gateway),
       FIELDLINE_ACCOUNTS_ADDR: `127.0.0.1:${ports.accounts}`,
+      FIELDLINE_JOBS_ADDR: `127.0.0.1:${ports.jobs}`,
     }),
     ready: { kind: 'http', url: (ports) => `http://127.0.0.1:${ports.gateway}/readyz` },
   },
