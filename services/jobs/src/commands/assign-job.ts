@@ -89,7 +89,7 @@ export async function assignJob(
   const window = requestWindow(req.scheduledStart, req.scheduledEnd);
   const current = await loadJobForCaller(tx, actor, req.jobId, 'update');
   if (!isOpen(current.status)) throw new InvalidTransition(current.status, 'assigned');
-  await checkPeople(deps, actor.tenantId, current, { assigneeIds: workerIds }, via);
+  await checkPeople(deps, actor.tenantId, current, { assigneeIds: workerIds }, via, { assigneeIds: 'workerIds' });
   return assignInTx(tx, deps, actor, current, workerIds, { add: req.add, window, force: req.force });
 }
 

@@ -69,7 +69,7 @@ export async function checkPeople(
   job: Pick<Job, 'customerId'>,
   people: { assigneeIds?: string[]; notifyIds?: string[]; participantIds?: string[]; regardingUserId?: string | null },
   via: Caller | undefined,
-  fields: { participantIds?: string } = {},
+  fields: { participantIds?: string; assigneeIds?: string } = {},
 ): Promise<void> {
   const ids = [
     ...(people.assigneeIds ?? []),
@@ -93,7 +93,7 @@ export async function checkPeople(
       }
     });
   };
-  check('assigneeIds', people.assigneeIds, true);
+  check(fields.assigneeIds ?? 'assigneeIds', people.assigneeIds, true);
   check('notifyIds', people.notifyIds, false);
   check(fields.participantIds ?? 'participantIds', people.participantIds, false);
   if (people.regardingUserId && !users.get(people.regardingUserId)) {

@@ -2,7 +2,7 @@
 // see it (invisible is "not found"), lock it when the command will write, and record what happened.
 import type { Caller } from '@fieldline/platform';
 import { newId } from '@fieldline/platform';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Actor } from '../domain/actor.js';
 import { notFound } from '../domain/errors.js';
 import type { Job, JobStatus } from '../domain/job.js';
@@ -28,7 +28,7 @@ export async function assignedCustomers(db: Kysely<JobsDb>, tenantId: string, us
     .selectFrom('dir_customers')
     .select('id')
     .where('tenant_id', '=', tenantId)
-    .where('coworker_ids', '@>', [userId])
+    .where(sql<boolean>`coworker_ids @> array[${userId}]::text[]`)
     .execute();
   return rows.map((r) => r.id);
 }

@@ -110,7 +110,7 @@ export class JobsStore {
       .selectFrom('jobs')
       .selectAll()
       .where('tenant_id', '=', tenantId)
-      .where('assignee_ids', '@>', [workerId])
+      .where(sql<boolean>`assignee_ids @> array[${workerId}]::text[]`)
       .where('scheduled_start', '<', to)
       .where('scheduled_end', '>', from)
       .orderBy('scheduled_start')
