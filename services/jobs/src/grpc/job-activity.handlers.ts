@@ -243,6 +243,8 @@ export function jobActivityHandlers(deps: JobsDeps): jobs.JobActivityServiceServ
         { startedAt: req.startedAt, endedAt: req.endedAt, hours: req.hours, note: req.note },
         now,
       );
+      // Out of sight is NOT_FOUND before anything is said about the worker.
+      await loadJobForCaller(deps.db, actor, jobId, 'read');
       const worker = await deps.directory.user(actor.tenantId, workerId, ctx.caller());
       if (!worker?.active || !STAFF_ROLES.includes(worker.role)) {
         throw new InvalidArgument('workerId', 'workerId must be an active staff user of this tenant');
