@@ -263,17 +263,15 @@ describe('delays', () => {
       cause: 'late_start',
     });
 
-    const arrived = await h.service.deps.db
-      .transaction()
-      .execute((tx) =>
-        moveJobForSiteVisit(tx, h.service.deps, {
-          tenantId: t.id,
-          jobId: job.id,
-          workerId: w.userId,
-          kind: 'arrived',
-          at: h.clock.now(),
-        }),
-      );
+    const arrived = await h.service.deps.db.transaction().execute((tx) =>
+      moveJobForSiteVisit(tx, h.service.deps, {
+        tenantId: t.id,
+        jobId: job.id,
+        workerId: w.userId,
+        kind: 'arrived',
+        at: h.clock.now(),
+      }),
+    );
 
     expect(arrived).toMatchObject({ status: 'in_progress', delayCauses: [] });
     const moves = (await h.api.jobs.getJobHistory({ id: job.id }, { caller: dispatcher })).entries.filter(
