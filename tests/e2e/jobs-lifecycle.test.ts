@@ -263,8 +263,9 @@ describe('listing jobs', () => {
   it('filters by customer and assignee, and by due dates', async () => {
     const byCustomer = await list(`customerId=${listed.customerId}&limit=100`);
     const byAssignee = await list(`assigneeId=${listed.users.coworker.id}`);
+    // [dueAfter, dueBefore): from the first job's due time up to, not including, the third's.
     const dueSoon = await list(
-      `dueBefore=${encodeURIComponent(made[1].dueAt)}&dueAfter=${encodeURIComponent(made[0].dueAt)}`,
+      `dueAfter=${encodeURIComponent(made[0].dueAt)}&dueBefore=${encodeURIComponent(made[2].dueAt)}`,
     );
 
     expect(ids(byCustomer).sort()).toEqual(
