@@ -275,6 +275,21 @@ export class Tenant {
     return { user, caller: callerOf(user) };
   }
 
+  /** A client user of a customer (for refusals: clients see no positions, tracks or shifts). */
+  async client(customerId: string) {
+    const user = await this.h.accounts.users.createUser(
+      accounts.CreateUserRequest.fromPartial({
+        name: 'Cleo Client',
+        email: `client-${Math.random().toString(36).slice(2, 8)}@example.com`,
+        role: 'client',
+        customerId,
+        password: 'correct horse',
+      }),
+      { caller: this.admin },
+    );
+    return { user, caller: callerOf(user) };
+  }
+
   /** A co-worker with a registered phone (its token shown once by accounts). */
   async phone(name?: string): Promise<Phone> {
     const { user, caller } = await this.user('coworker', name);
