@@ -75,7 +75,7 @@ describe('AssignJob and schedules', () => {
     expect(refused).toMatchObject({ kind: 'conflict', code: 'SCHEDULE_CONFLICT', field: 'workerIds' });
     expect(refused.message).toContain(first.number);
     const forced = await assign(second.id, [w.userId], at(9), at(11), true);
-    expect(forced.job.scheduleConflict).toBe(true);
+    expect(forced.job?.scheduleConflict).toBe(true);
     expect(forced.conflicts).toEqual([
       { workerId: w.userId, jobId: first.id, jobNumber: first.number, scheduledStart: at(8), scheduledEnd: at(10) },
     ]);
