@@ -154,7 +154,6 @@ export function jobActivityHandlers(deps: JobsDeps): jobs.JobActivityServiceServ
         await inTx(async (tx) => {
           const job = await loadJobForCaller(tx, actor, meta.jobId, 'read');
           await new AttachmentsStore(tx).insert(attachment);
-          throwIfCancelled(call); // last chance before the record commits
           await appendHistory(tx, {
             tenantId: actor.tenantId,
             jobId: job.id,
@@ -175,6 +174,7 @@ export function jobActivityHandlers(deps: JobsDeps): jobs.JobActivityServiceServ
               }).finish(),
             ),
           );
+          throwIfCancelled(call); // the last moment before the record commits
         });
         log.info(
           { tenantId: actor.tenantId, jobId: meta.jobId, attachmentId: id, sizeBytes, contentType: meta.contentType },
