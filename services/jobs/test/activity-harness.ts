@@ -1,28 +1,15 @@
-// Starts real accounts and real jobs (fresh PostgreSQL databases, one private NATS prefix, gRPC on 127.0.0.1,
-// a temporary blob directory) for the activity tests, with typed clients, stream helpers and a ready tenant.
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+// The activity tests' view of the shared harness (harness.ts: real accounts and jobs, one NATS prefix):
+// activity, intake and streaming clients, a ready tenant with every role, upload/download helpers.
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  type Caller,
-  callerToMetadata,
-  createGrpcClient,
-  createLogger,
-  dlqStreamName,
-  eventsStreamName,
-} from '@fieldline/platform';
-import { type accounts, jobs } from '@fieldline/proto';
-import { freshDatabase, testNatsUrl, uniquePrefix, waitFor } from '@fieldline/testing';
+import { type Caller, callerToMetadata, createGrpcClient } from '@fieldline/platform';
+import { accounts, jobs } from '@fieldline/proto';
+import { waitFor } from '@fieldline/testing';
 import { credentials } from '@grpc/grpc-js';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
-import { startAccounts } from '../../accounts/src/app.js';
-import { clients as accountsClients, callerOf, EventTap, req } from '../../accounts/test/harness.js';
-import { startJobs } from '../src/app.js';
-import type { JobsConfig } from '../src/config.js';
 import type { JobsDeps } from '../src/grpc/deps.js';
+import { type EventTap, type Harness, Tenant as HarnessTenant, startHarness } from './harness.js';
 
-export { failure } from '../../accounts/test/harness.js';
+export { failure } from './harness.js';
 
 export interface Tenant {
   tenantId: string;
@@ -39,15 +26,18 @@ export interface Tenant {
   otherCustomer: accounts.Customer;
   otherClient: Caller;
   formKey: string;
+  /** The shared harness's tenant, for settings changes that wait for the directory. */
+  base: HarnessTenant;
 }
 
 export interface Activity {
-  accounts: ReturnType<typeof accountsClients>;
-  jobs: ReturnType<typeof jobsClients>;
+  harness: Harness;
+  accounts: Harness['accounts'] & { apiKeys: ReturnType<typeof apiKeysClient> };
+  jobs: ReturnType<typeof activityClients>;
   deps: JobsDeps;
   events: EventTap;
   blobDir: string;
-  newTenant(label?: string): Promise<Tenant>;
+  newTenant(name?: string): Promise<Tenant>;
   /** A job of `t.customer` with the worker assigned and the guest notified, created by the dispatcher. */
   newJob(t: Tenant, over?: Partial<jobs.JobInput>): Promise<jobs.Job>;
   upload(
@@ -70,140 +60,76 @@ export interface UploadOpts {
   firstMessage?: jobs.UploadAttachmentRequest;
 }
 
-function jobsClients(address: string) {
+function activityClients(address: string, base: Harness['api']) {
   return {
-    jobs: createGrpcClient(jobs.JobsServiceClient, address),
+    jobs: base.jobs,
     activity: createGrpcClient(jobs.JobActivityServiceClient, address),
     intake: createGrpcClient(jobs.PublicIntakeServiceClient, address),
     streams: new jobs.JobActivityServiceClient(address, credentials.createInsecure()),
   };
 }
 
-const JWT_SECRET = 'test-secret-for-jobs-activity-0123456789';
+const apiKeysClient = (address: string) => createGrpcClient(accounts.ApiKeysServiceClient, address);
 
 export async function startActivity(label: string): Promise<Activity> {
-  const natsUrl = await testNatsUrl();
-  const prefix = uniquePrefix();
-  const silent = createLogger('test', (process.env.FIELDLINE_TEST_LOG as 'silent' | undefined) ?? 'silent');
-  const accountsDb = await freshDatabase(`acc_${label}`);
-  const accountsService = await startAccounts({
-    config: {
-      grpcPort: 0,
-      databaseUrl: accountsDb.url,
-      databaseName: accountsDb.name,
-      natsUrl,
-      natsPrefix: prefix,
-      jwtSecret: JWT_SECRET,
-      accessTokenTtlSeconds: 900,
-      refreshTokenTtlDays: 30,
-      invitationTtlHours: 72,
-    },
-    log: silent,
-  });
-  const accountsAddr = `127.0.0.1:${accountsService.port}`;
-  const jobsDb = await freshDatabase(`jobs_${label}`);
-  const blobDir = await mkdtemp(join(tmpdir(), 'fl-jobs-blobs-'));
-  const config: JobsConfig = {
-    grpcPort: 0,
-    databaseUrl: jobsDb.url,
-    databaseName: jobsDb.name,
-    natsUrl,
-    natsPrefix: prefix,
-    accountsAddr,
-    locationAddr: '',
-    delayCheckIntervalMs: 60_000,
-    blobDriver: 'local',
-    blobDir,
-    s3Endpoint: '',
-    s3Bucket: '',
-    s3Region: 'us-east-1',
-    s3AccessKeyId: '',
-    s3SecretAccessKey: '',
-    s3ForcePathStyle: true,
-  };
-  const jobsService = await startJobs({ config, log: silent, accountsAddr, delayChecker: false });
-  const acc = accountsClients(accountsAddr);
-  const api = jobsClients(`127.0.0.1:${jobsService.port}`);
-  const events = await EventTap.start(natsUrl, prefix);
-  const { deps } = jobsService;
+  const h = await startHarness(label);
+  const { deps } = h.service;
+  const api = activityClients(`127.0.0.1:${h.service.port}`, h.api);
+  const apiKeys = apiKeysClient(deps.config.accountsAddr);
+  const blobDir = deps.config.blobDir;
   let tenants = 0;
 
-  /** Waits until jobs' local directory has copied what accounts announced (the consumer runs async). */
-  const copied = (tenantId: string, userIds: string[], customerIds: string[]) =>
-    waitFor(
+  const newTenant = async (name = `Activity ${++tenants}`): Promise<Tenant> => {
+    const base = await HarnessTenant.create(h, name);
+    const n = ++tenants;
+    const [dispatcher, worker, outsider] = await Promise.all([
+      base.user('dispatcher', { name: 'Dina Dispatcher' }),
+      base.user('coworker', { name: 'Wes Worker' }),
+      base.user('coworker', { name: 'Otto Outsider' }),
+    ]);
+    const customer = await base.customer(`C${n}A`, { coworkers: [worker] });
+    const otherCustomer = await base.customer(`C${n}B`);
+    const [client, guest, otherClient] = await Promise.all([
+      base.user('client', { name: 'Cleo Client', customerId: customer.id }),
+      base.user('guest', { name: 'Gus Guest', customerId: customer.id }),
+      base.user('client', { name: 'Olga Other', customerId: otherCustomer.id }),
+    ]);
+    // Phones are what VoIP calls are matched by.
+    const withPhone = await h.accounts.customers.updateCustomer(
+      accounts.UpdateCustomerRequest.fromPartial({ id: customer.id, phone: '+1 555 0100' }),
+      { caller: base.admin },
+    );
+    await h.accounts.customers.updateCustomer(
+      accounts.UpdateCustomerRequest.fromPartial({ id: otherCustomer.id, phone: '+1 555 0200' }),
+      { caller: base.admin },
+    );
+    const settings = await h.accounts.settings.getSettings({}, { caller: base.admin });
+    // Jobs learns people and customers from accounts events; tests start once its copy has them all.
+    const people = [dispatcher, worker, outsider, client, guest, otherClient];
+    await waitFor(
       async () => {
-        const users = await deps.db.selectFrom('dir_users').select('id').where('tenant_id', '=', tenantId).execute();
-        const customers = await deps.db
-          .selectFrom('dir_customers')
-          .select('id')
-          .where('tenant_id', '=', tenantId)
-          .execute();
-        const settings = await deps.db
-          .selectFrom('dir_settings')
-          .select('tenant_id')
-          .where('tenant_id', '=', tenantId)
-          .execute();
-        const have = new Set([...users, ...customers].map((r) => r.id));
-        return settings.length === 1 && [...userIds, ...customerIds].every((id) => have.has(id));
+        const users = await deps.directory.users(
+          base.id,
+          people.map((p) => p.userId),
+        );
+        const copy = await deps.directory.customer(base.id, customer.id);
+        return users.size === people.length && (copy?.version ?? 0) >= withPhone.version;
       },
       { what: 'the directory copy of the tenant', timeoutMs: 20_000 },
     );
-
-  const newTenant = async (name = `Activity ${++tenants}`): Promise<Tenant> => {
-    const email = `admin-${Math.random().toString(36).slice(2, 10)}@example.com`;
-    const signed = await acc.identity.signup({
-      companyName: name,
-      name: 'Ada Admin',
-      email,
-      password: 'correct horse',
-    });
-    const admin = callerOf(signed.user!);
-    const as = { caller: admin };
-    const customer = await acc.customers.createCustomer(
-      req.createCustomer({ code: `C${tenants}A`, name: 'Acme Boilers', phone: '+1 555 0100' }),
-      as,
-    );
-    const otherCustomer = await acc.customers.createCustomer(
-      req.createCustomer({ code: `C${tenants}B`, name: 'Other Corp', phone: '+1 555 0200' }),
-      as,
-    );
-    const user = (name: string, role: string, customerId = '') =>
-      acc.users.createUser(req.createUser({ name, role, customerId }), as).then(callerOf);
-    const dispatcher = await user('Dina Dispatcher', 'dispatcher');
-    const worker = await user('Wes Worker', 'coworker');
-    const outsider = await user('Otto Outsider', 'coworker');
-    const client = await user('Cleo Client', 'client', customer.id);
-    const guest = await user('Gus Guest', 'guest', customer.id);
-    const otherClient = await user('Olga Other', 'client', otherCustomer.id);
-    await acc.customers.setCustomerCoworkers({ id: customer.id, userIds: [worker.userId] }, as);
-    const settings = await acc.settings.getSettings({}, as);
-    const people = [admin, dispatcher, worker, outsider, client, guest, otherClient].map((c) => c.userId);
-    await copied(admin.tenantId, people, [customer.id, otherCustomer.id]);
-    // The coworker assignment arrives in a later event than the customer itself.
-    await waitFor(
-      async () =>
-        (
-          await deps.db
-            .selectFrom('dir_customers')
-            .select('coworker_ids')
-            .where('tenant_id', '=', admin.tenantId)
-            .where('id', '=', customer.id)
-            .executeTakeFirst()
-        )?.coworker_ids.includes(worker.userId),
-      { what: 'the customer coworkers copy' },
-    );
     return {
-      tenantId: admin.tenantId,
-      admin,
+      tenantId: base.id,
+      admin: base.admin,
       dispatcher,
       worker,
       outsider,
-      customer,
+      customer: withPhone,
       client,
       guest,
       otherCustomer,
       otherClient,
       formKey: settings.formKey,
+      base,
     };
   };
 
@@ -262,15 +188,16 @@ export async function startActivity(label: string): Promise<Activity> {
     });
 
   const blobFiles = async () => {
-    const entries = await readdir(blobDir, { recursive: true, withFileTypes: true });
+    const entries = await readdir(blobDir, { recursive: true, withFileTypes: true }).catch(() => []);
     return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(blobDir.length + 1));
   };
 
   return {
-    accounts: acc,
+    harness: h,
+    accounts: { ...h.accounts, apiKeys },
     jobs: api,
     deps,
-    events,
+    events: h.events,
     blobDir,
     newTenant,
     newJob,
@@ -278,22 +205,12 @@ export async function startActivity(label: string): Promise<Activity> {
     download,
     blobFiles,
     stop: async () => {
-      for (const client of Object.values(acc)) client.close();
-      api.jobs.close();
       api.activity.close();
       api.intake.close();
       api.streams.close();
-      await events.stop();
-      await jobsService.stop();
-      await accountsService.stop();
-      await jobsDb.drop();
-      await accountsDb.drop();
+      apiKeys.close();
+      await h.stop();
       await rm(blobDir, { recursive: true, force: true });
-      const nc = await connect({ servers: natsUrl });
-      const jsm = await jetstreamManager(nc);
-      for (const stream of [eventsStreamName(prefix), dlqStreamName(prefix)])
-        await jsm.streams.delete(stream).catch(() => {});
-      await nc.close();
     },
   };
 }
@@ -304,6 +221,8 @@ export const activityReq = {
   addTimeLog: (r: Partial<jobs.AddTimeLogRequest>) => jobs.AddTimeLogRequest.fromPartial(r),
   siteVisit: (r: Partial<jobs.RecordSiteVisitRequest>) => jobs.RecordSiteVisitRequest.fromPartial(r),
   setReminder: (r: Partial<jobs.SetReminderRequest>) => jobs.SetReminderRequest.fromPartial(r),
+  updateSettings: (r: Partial<accounts.UpdateSettingsRequest>) => accounts.UpdateSettingsRequest.fromPartial(r),
+  createApiKey: (r: Partial<accounts.CreateApiKeyRequest>) => accounts.CreateApiKeyRequest.fromPartial(r),
 };
 
 export const PNG_HEAD = Buffer.from([

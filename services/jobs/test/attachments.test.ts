@@ -6,7 +6,6 @@ import { jobsEvents } from '@fieldline/proto';
 import { waitFor } from '@fieldline/testing';
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { req as accountsReq } from '../../accounts/test/harness.js';
 import { type Activity, chunked, exe, failure, png, startActivity, type Tenant } from './activity-harness.js';
 
 let h: Activity;
@@ -17,25 +16,10 @@ const LIMIT = 256 * 1024;
 beforeAll(async () => {
   h = await startActivity('attachments');
   [t, other] = await Promise.all([h.newTenant(), h.newTenant()]);
-  await h.accounts.settings.updateSettings(
-    accountsReq.updateSettings({
-      maxUploadBytes: LIMIT,
-      allowedUploadTypes: { values: ['image/png', 'application/pdf', 'text/plain'] },
-    }),
-    { caller: t.admin },
-  );
-  // The new limit reaches jobs' copy of the settings through the settings_updated event.
-  await waitFor(
-    async () =>
-      (
-        await h.deps.db
-          .selectFrom('dir_settings')
-          .select('max_upload_bytes')
-          .where('tenant_id', '=', t.tenantId)
-          .executeTakeFirst()
-      )?.max_upload_bytes === LIMIT,
-    { what: 'the new upload limit in the jobs directory' },
-  );
+  await t.base.settings({
+    maxUploadBytes: LIMIT,
+    allowedUploadTypes: { values: ['image/png', 'application/pdf', 'text/plain'] },
+  });
 });
 afterAll(async () => {
   await h?.stop();
@@ -77,7 +61,7 @@ describe('upload', () => {
       uploadedBy: t.dispatcher.userId,
       sha256: createHash('sha256').update(file).digest('hex'),
     });
-    expect(event.payload.job).toMatchObject({ id: job.id });
+    expect(event.job).toMatchObject({ id: job.id });
     expect(await h.blobFiles()).toContain(`${t.tenantId}/${att.id}`);
   });
 

@@ -107,9 +107,12 @@ describe('notes', () => {
       .where('kind', '=', 'note_added')
       .execute();
 
-    expect(event.envelope).toMatchObject({ tenantId: t.tenantId, producer: 'jobs' });
-    expect(event.payload.note).toMatchObject({ body: 'call before coming', internal: true });
-    expect(event.payload.job).toMatchObject({ id: job.id, number: job.number });
+    const envelope = h.events.envelopes.find(
+      (e) => e.type === 'note_added' && jobsEvents.NoteAdded.decode(e.payload).note?.id === note.id,
+    );
+    expect(envelope).toMatchObject({ tenantId: t.tenantId, producer: 'jobs' });
+    expect(event.note).toMatchObject({ body: 'call before coming', internal: true });
+    expect(event.job).toMatchObject({ id: job.id, number: job.number });
     expect(history).toEqual([{ kind: 'note_added', actor_id: t.dispatcher.userId, internal: true }]);
   });
 });

@@ -4,8 +4,7 @@
 import type { Caller } from '@fieldline/platform';
 import { jobs } from '@fieldline/proto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { req as accountsReq } from '../../accounts/test/harness.js';
-import { type Activity, failure, startActivity, type Tenant } from './activity-harness.js';
+import { type Activity, activityReq, failure, startActivity, type Tenant } from './activity-harness.js';
 
 let h: Activity;
 let t: Tenant;
@@ -16,7 +15,7 @@ let otherVoip: Caller;
 /** An integration key of the tenant's admin, as the gateway forwards it. */
 async function apiKeyCaller(tenant: Tenant): Promise<Caller> {
   const { apiKey } = await h.accounts.apiKeys.createApiKey(
-    accountsReq.createApiKey({ name: 'PBX', role: 'dispatcher' }),
+    activityReq.createApiKey({ name: 'PBX', role: 'dispatcher' }),
     {
       caller: tenant.admin,
     },
@@ -33,10 +32,7 @@ async function apiKeyCaller(tenant: Tenant): Promise<Caller> {
 beforeAll(async () => {
   h = await startActivity('intake');
   [t, other] = await Promise.all([h.newTenant('Bright Plumbing'), h.newTenant()]);
-  await h.accounts.settings.updateSettings(
-    accountsReq.updateSettings({ formPrimaryColor: '#ff6600', formLogoUrl: 'https://bright.example/logo.png' }),
-    { caller: t.admin },
-  );
+  await t.base.settings({ formPrimaryColor: '#ff6600', formLogoUrl: 'https://bright.example/logo.png' });
   [voip, otherVoip] = await Promise.all([apiKeyCaller(t), apiKeyCaller(other)]);
 });
 afterAll(async () => {
@@ -134,7 +130,7 @@ describe('jobs from phone calls', () => {
       source: 'voip',
       title: 'Call from +1 (555) 0100',
       customerId: t.customer.id,
-      contact: { phone: '+1 (555) 0100', name: 'Acme Boilers' },
+      contact: { phone: '+1 (555) 0100', name: t.customer.name },
     });
   });
 

@@ -58,7 +58,7 @@ describe('setting reminders', () => {
       state: 'pending',
       createdBy: t.dispatcher.userId,
     });
-    expect(event.payload.job?.id).toBe(job.id);
+    expect(event.job?.id).toBe(job.id);
     expect(listed.reminders.map((r) => r.id)).toEqual([reminder.id]);
   });
 
@@ -155,8 +155,8 @@ describe('the reminder scheduler', () => {
         jobsEvents.ReminderEvent,
         (p) => p.reminder?.id === reminder.id,
       );
-      expect(event.payload.reminder).toMatchObject({ state: 'sent', jobId: job.id });
-      expect(event.payload.job?.id).toBe(job.id);
+      expect(event.reminder).toMatchObject({ state: 'sent', jobId: job.id });
+      expect(event.job?.id).toBe(job.id);
     } finally {
       await scheduler.stop();
     }

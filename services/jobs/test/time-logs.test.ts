@@ -52,7 +52,7 @@ describe('manual time logs', () => {
       createdBy: t.dispatcher.userId,
     });
     expect(log.hours).toBeCloseTo(1.5, 6);
-    expect(event.payload.job?.id).toBe(job.id);
+    expect(event.job?.id).toBe(job.id);
     expect(after.billableHours).toBe(2);
   });
 
@@ -191,7 +191,7 @@ describe('geofence site visits', () => {
       endedAt: departedAt,
     });
     expect(departure.timeLog!.hours).toBeCloseTo(1.5, 6);
-    expect(event.payload.timeLog?.source).toBe('geofence');
+    expect(event.timeLog?.source).toBe('geofence');
   });
 
   it('applies a redelivered arrival and departure once, answering the redelivery like the first time', async () => {
