@@ -110,7 +110,7 @@ export function publicIntakeHandlers(deps: JobsDeps): jobs.PublicIntakeServiceSe
 }
 
 interface IntakeDirectory {
-  /** The tenant of a form key and its settings (remembered locally); NOT_FOUND FORM_NOT_FOUND otherwise. */
+  /** The tenant of a form key and its settings; NOT_FOUND FORM_NOT_FOUND otherwise. */
   resolveFormKey(formKey: string): Promise<{ tenant: accounts.Tenant; settings: DirSettings }>;
   /** The customer whose phone (or a contact's) matches, asked on behalf of the caller; undefined if none. */
   findCustomerByPhone(via: Caller, phone: string): Promise<DirCustomer | undefined>;
@@ -131,9 +131,8 @@ function accountsIntake(deps: Pick<JobsDeps, 'config' | 'directory' | 'log'>): I
       const res = await accountsClient()
         .resolveFormKey({ formKey: key })
         .catch((err: unknown) => notFoundOrThrow(err, deps.log));
+      // Not remembered here: a public page view should not write; the directory reads settings through.
       if (!res?.tenant || !res.settings) throw new NotFound('FORM_NOT_FOUND', 'no such form');
-      // The job about to be created reads the tenant's settings from the local copy.
-      await deps.directory.remember({ settings: res.settings });
       return { tenant: res.tenant, settings: settingsFromProto(res.settings) };
     },
     async findCustomerByPhone(via, phone) {
