@@ -85,12 +85,8 @@ export async function startJobs(opts: {
     );
     closers.push(async () => directory.close());
 
-    let location = opts.location;
-    if (!location && config.locationAddr) {
-      location = createLocationClient(config.locationAddr);
-      if (!location)
-        log.warn({ addr: config.locationAddr }, 'no location client yet; auto-assign skips the nearest-worker rule');
-    }
+    // Without a location service auto-assign has only its first rule (the customer's coworkers).
+    const location = opts.location ?? (config.locationAddr ? createLocationClient(config.locationAddr) : undefined);
     if (location) closers.push(async () => location.close());
 
     const deps: JobsDeps = {

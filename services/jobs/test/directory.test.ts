@@ -52,25 +52,23 @@ describe('directory', () => {
       version: 0,
     });
 
-    await db
-      .transaction()
-      .execute((tx) =>
-        applyAccountsEvent(
-          tx,
-          {
-            id: 'evt_x',
-            type: 'user_updated',
-            tenantId: t.id,
-            occurredAt: new Date(),
-            producer: 'accounts',
-            traceContext: {},
-            payloadType: '',
-            payload: Buffer.alloc(0),
-          },
-          accountsEvents.UserChanged.encode({ user: stale }).finish(),
-          new Date(),
-        ),
-      );
+    await db.transaction().execute((tx) =>
+      applyAccountsEvent(
+        tx,
+        {
+          id: 'evt_x',
+          type: 'user_updated',
+          tenantId: t.id,
+          occurredAt: new Date(),
+          producer: 'accounts',
+          traceContext: {},
+          payloadType: '',
+          payload: Buffer.alloc(0),
+        },
+        accountsEvents.UserChanged.encode({ user: stale }).finish(),
+        new Date(),
+      ),
+    );
 
     expect(await directory.user(t.id, user.userId)).toMatchObject({
       name: 'Newest Name',
@@ -91,25 +89,23 @@ describe('directory', () => {
       active: true,
     });
 
-    await db
-      .transaction()
-      .execute((tx) =>
-        applyAccountsEvent(
-          tx,
-          {
-            id: 'evt_y',
-            type: 'customer_created',
-            tenantId: t.id,
-            occurredAt: new Date(),
-            producer: 'accounts',
-            traceContext: {},
-            payloadType: '',
-            payload: Buffer.alloc(0),
-          },
-          accountsEvents.CustomerChanged.encode({ customer: forged }).finish(),
-          new Date(),
-        ),
-      );
+    await db.transaction().execute((tx) =>
+      applyAccountsEvent(
+        tx,
+        {
+          id: 'evt_y',
+          type: 'customer_created',
+          tenantId: t.id,
+          occurredAt: new Date(),
+          producer: 'accounts',
+          traceContext: {},
+          payloadType: '',
+          payload: Buffer.alloc(0),
+        },
+        accountsEvents.CustomerChanged.encode({ customer: forged }).finish(),
+        new Date(),
+      ),
+    );
 
     expect(await directory.customer(t.id, 'cus_forged')).toBeUndefined();
   });

@@ -12,9 +12,11 @@ import { failure, type Harness, HOUR, input, list, startHarness, Tenant } from '
 // A stand-in for the location service (not built yet): answers with what the test put in.
 const nearby: { workerId: string; distanceM: number }[] = [];
 const asked: NearestWorkersQuery[] = [];
+let locationDown = false;
 const location: LocationClient = {
   async nearestWorkers(q) {
     asked.push(q);
+    if (locationDown) throw new Error('14 UNAVAILABLE: connection refused');
     return nearby;
   },
   close() {},
@@ -209,6 +211,24 @@ describe('AutoAssignJob', () => {
 
     expect(res).toMatchObject({ workerId: near.userId, rule: 'nearest_available', distanceM: 250 });
     expect(asked.at(-1)).toMatchObject({ tenantId: t.id, lat: 48.85, lng: 2.35, availableOnly: true });
+  });
+
+  it('says why when the location service does not answer', async () => {
+    locationDown = true;
+    const job = await create({
+      site: { siteId: '', address: 'Quai 2', lat: 48.8, lng: 2.3, radiusM: 50, hasCoordinates: true },
+    });
+
+    const res = await failure(
+      h.api.jobs.autoAssignJob(
+        { id: job.id, scheduledStart: undefined, scheduledEnd: undefined },
+        { caller: dispatcher },
+      ),
+    );
+    locationDown = false;
+
+    expect(res).toMatchObject({ kind: 'failed_precondition', code: 'NO_ELIGIBLE_WORKER' });
+    expect(res.message).toContain('the location service did not answer');
   });
 
   it('says NO_ELIGIBLE_WORKER when no rule finds anyone', async () => {

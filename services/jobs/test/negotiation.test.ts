@@ -248,6 +248,7 @@ describe('the negotiation thread', () => {
     const seen = await h.api.jobs.getJobHistory({ id: job.id }, { caller: client });
 
     expect(seen.proposals).toEqual([]);
-    expect(seen.entries.every((e) => e.proposalId === '')).toBe(true);
+    expect(seen.entries.every((e) => e.proposalId === '' && !e.reason.includes('internal reason'))).toBe(true);
+    expect(seen.entries.map((e) => e.toStatus)).toContain('rejected');
   });
 });

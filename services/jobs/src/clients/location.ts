@@ -1,6 +1,7 @@
-// What jobs needs from the location service (not built yet): the nearest available eligible workers.
-// Auto-assign uses it when FIELDLINE_LOCATION_ADDR is set; the gRPC client comes with the location proto.
-import type { Caller } from '@fieldline/platform';
+// What jobs needs from the location service: the nearest available eligible workers to a point, for
+// auto-assign's second rule (used when FIELDLINE_LOCATION_ADDR is set).
+import { type Caller, createGrpcClient } from '@fieldline/platform';
+import { location } from '@fieldline/proto';
 
 export interface NearbyWorker {
   workerId: string;
@@ -15,7 +16,7 @@ export interface NearestWorkersQuery {
   limit: number;
   /** Only workers on shift and not busy. */
   availableOnly: boolean;
-  /** Forwarded in metadata, like every service-to-service call. */
+  /** Forwarded in metadata: the location service scopes the search by the caller's tenant. */
   caller?: Caller;
 }
 
@@ -25,10 +26,26 @@ export interface LocationClient {
   close(): void;
 }
 
-/**
- * The client for `address`. The location service and its proto do not exist yet, so there is nothing to
- * dial: undefined tells the caller to skip the rule (and app.ts logs that it does).
- */
-export function createLocationClient(_address: string): LocationClient | undefined {
-  return undefined;
+/** The LocationService client at `address` (host:port). */
+export function createLocationClient(address: string): LocationClient {
+  const client = createGrpcClient(location.LocationServiceClient, address, { deadlineMs: 3_000 });
+  return {
+    async nearestWorkers(q) {
+      const res = await client.findNearest(
+        {
+          lat: q.lat,
+          lng: q.lng,
+          customerId: '',
+          siteId: '',
+          radiusM: q.radiusM,
+          limit: q.limit,
+          skill: '',
+          availableOnly: q.availableOnly,
+        },
+        { caller: q.caller },
+      );
+      return res.workers.map((w) => ({ workerId: w.workerId, distanceM: w.distanceM }));
+    },
+    close: () => client.close(),
+  };
 }

@@ -103,7 +103,7 @@ const NEAREST_LIMIT = 20;
 
 export async function autoAssignJob(
   tx: Kysely<JobsDb>,
-  deps: Pick<JobsDeps, 'directory' | 'outbox' | 'clock' | 'location'>,
+  deps: Pick<JobsDeps, 'directory' | 'outbox' | 'clock' | 'location' | 'log'>,
   actor: Actor,
   via: Caller,
   req: { jobId: string; scheduledStart?: Date; scheduledEnd?: Date },
@@ -154,19 +154,26 @@ export async function autoAssignJob(
     if (!deps.location) why.push('the nearest-worker rule needs the location service, which is not configured');
     else if (site?.lat === undefined || site.lng === undefined) why.push('the job site has no coordinates');
     else {
-      const nearby = await deps.location.nearestWorkers({
-        tenantId: actor.tenantId,
-        lat: site.lat,
-        lng: site.lng,
-        radiusM: NEAREST_RADIUS_M,
-        limit: NEAREST_LIMIT,
-        availableOnly: true,
-        caller: via,
-      });
-      const ids = nearby.map((n) => n.workerId);
+      const nearby = await deps.location
+        .nearestWorkers({
+          tenantId: actor.tenantId,
+          lat: site.lat,
+          lng: site.lng,
+          radiusM: NEAREST_RADIUS_M,
+          limit: NEAREST_LIMIT,
+          availableOnly: true,
+          caller: via,
+        })
+        .catch((err: unknown) => {
+          // An unreachable location service costs the rule, not the request: the answer says why.
+          deps.log.warn({ err, tenantId: actor.tenantId, jobId: current.id }, 'nearest-worker lookup failed');
+          return undefined;
+        });
+      const found = nearby ?? [];
+      const ids = found.map((n) => n.workerId);
       const users = await deps.directory.users(actor.tenantId, ids, via);
       const busy = await busyOf(ids);
-      const candidates: NearbyCandidate[] = nearby.map((n) => {
+      const candidates: NearbyCandidate[] = found.map((n) => {
         const u = users.get(n.workerId);
         return {
           id: n.workerId,
@@ -177,7 +184,13 @@ export async function autoAssignJob(
         };
       });
       choice = pickNearest(candidates);
-      if (!choice) why.push(`no available eligible worker within ${NEAREST_RADIUS_M / 1000} km`);
+      if (!choice) {
+        why.push(
+          nearby === undefined
+            ? 'the location service did not answer'
+            : `no available eligible worker within ${NEAREST_RADIUS_M / 1000} km`,
+        );
+      }
     }
   }
   if (!choice) throw new NoEligibleWorker(why.join('; '));

@@ -49,6 +49,8 @@ function idempotencyKey(value: string): string | undefined {
 }
 
 const restricted = new Set<string>(RESTRICTED_FIELDS);
+// Between dispatch and the assignee: a client sees that the status moved, not the reasons given.
+const NEGOTIATION = new Set<string>(['rejected', 'proposal_countered', 'proposal_accepted']);
 
 export function jobsHandlers(deps: JobsDeps): jobs.JobsServiceServer {
   const { log, db } = deps;
@@ -229,7 +231,7 @@ export function jobsHandlers(deps: JobsDeps): jobs.JobsServiceServer {
             kind: e.kind,
             fromStatus: e.fromStatus ?? '',
             toStatus: e.toStatus ?? '',
-            reason: e.reason,
+            reason: limited && NEGOTIATION.has(e.kind) ? '' : e.reason,
             changes: e.changes
               .filter((c) => !(limited && restricted.has(c.field)))
               .map((c) => ({ field: c.field, fromJson: JSON.stringify(c.from), toJson: JSON.stringify(c.to) })),
