@@ -41,10 +41,17 @@ describe('acceptance and negotiation', () => {
     expect(() => rejectAssignment(job, dispatcher)).toThrow(expect.objectContaining({ code: 'NOT_ASSIGNEE' }));
   });
 
-  it('refuses to accept a job in progress', () => {
-    expect(() => acceptAssignment({ ...job, status: 'done' }, worker)).toThrow(
-      expect.objectContaining({ code: 'JOB_INVALID_TRANSITION' }),
-    );
+  it.each(['not_started', 'accepted', 'in_progress', 'waiting_on_customer', 'done', 'cancelled'] as const)(
+    'refuses to accept a %s job',
+    (status) => {
+      expect(() => acceptAssignment({ ...job, status }, worker)).toThrow(
+        expect.objectContaining({ code: 'JOB_INVALID_TRANSITION' }),
+      );
+    },
+  );
+
+  it('lets an assignee who rejected change their mind', () => {
+    expect(acceptAssignment({ ...job, status: 'rejected' }, worker)).toBe('accepted');
   });
 
   it("has dispatch answer the assignee's proposal and the assignee answer dispatch's", () => {

@@ -5,6 +5,7 @@
 import { FailedPrecondition, InvalidArgument, PermissionDenied } from '@fieldline/platform';
 import type { Actor } from './actor.js';
 import { isDispatcher } from './directory.js';
+import { InvalidTransition } from './errors.js';
 import type { Job, JobStatus } from './job.js';
 import { instant } from './job-input.js';
 import { nextStatus } from './job-status.js';
@@ -35,8 +36,13 @@ export function proposedDueAt(job: Job, value: Date, field = 'proposedDueAt'): D
   return at;
 }
 
+// Accepting answers an assignment; a job already accepted or under way has nothing to answer (the table's
+// in_progress → accepted is dispatch putting work back, not an assignee's answer).
+const ANSWERABLE: readonly JobStatus[] = ['assigned', 'rejected'];
+
 export function acceptAssignment(job: Job, actor: Pick<Actor, 'userId'>): JobStatus {
   assigneeOnly(job, actor, 'accept');
+  if (!ANSWERABLE.includes(job.status)) throw new InvalidTransition(job.status, 'accepted');
   return nextStatus(job.status, 'accepted');
 }
 
