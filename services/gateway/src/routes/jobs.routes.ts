@@ -7,7 +7,17 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ValidationFailed } from '../http/http-error.js';
 import { callerOf } from '../plugins/authentication.js';
 import { SECURED } from '../plugins/openapi.js';
-import { errorResponses, Id, IdParams, Nullable, nextCursor, Page, PageQuery, Timestamp } from '../views/common.js';
+import {
+  errorResponses,
+  Id,
+  IdParams,
+  iso,
+  Nullable,
+  nextCursor,
+  Page,
+  PageQuery,
+  Timestamp,
+} from '../views/common.js';
 import { JOB_STATUSES, JobPriority, JobStatus, toJobView } from '../views/job.view.js';
 import { JobHistoryView, toJobHistoryView } from '../views/job-history.view.js';
 import { toWorkerScheduleView, WorkerScheduleView } from '../views/worker-schedule.view.js';
@@ -515,7 +525,7 @@ function toConflictView(c: jobs.ScheduleConflict) {
     workerId: c.workerId,
     jobId: c.jobId,
     jobNumber: c.jobNumber,
-    scheduledStart: c.scheduledStart?.toISOString() ?? null,
-    scheduledEnd: c.scheduledEnd?.toISOString() ?? null,
+    scheduledStart: iso(c.scheduledStart),
+    scheduledEnd: iso(c.scheduledEnd),
   };
 }
