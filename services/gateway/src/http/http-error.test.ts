@@ -3,7 +3,7 @@
 import { Conflict, DomainError, type ErrorKind, InvalidArgument, NotFound, toGrpcError } from '@fieldline/platform';
 import { status } from '@grpc/grpc-js';
 import { describe, expect, it } from '@jest/globals';
-import { HttpError, toHttpFailure, ValidationFailed } from './http-error.js';
+import { dottedPath, HttpError, toHttpFailure, ValidationFailed } from './http-error.js';
 
 // What the gateway's gRPC clients reject with: a ServiceError built from the service's DomainError.
 const overGrpc = (err: DomainError) => toGrpcError(err);
@@ -106,5 +106,14 @@ describe('toHttpFailure', () => {
     expect(toHttpFailure(Object.assign(new Error('slow down'), { statusCode: 429 })).body.error.code).toBe(
       'RATE_LIMITED',
     );
+  });
+});
+
+describe('dottedPath', () => {
+  it('turns the bracketed list indexes services use into the dotted paths of the API', () => {
+    expect(dottedPath('sites[0].lat')).toBe('sites.0.lat');
+    expect(dottedPath('fields[2].options[10]')).toBe('fields.2.options.10');
+    expect(dottedPath('email')).toBe('email');
+    expect(dottedPath(undefined)).toBeUndefined();
   });
 });

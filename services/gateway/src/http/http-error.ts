@@ -84,7 +84,7 @@ export function toHttpFailure(err: unknown): HttpFailure {
   }
   if (domain) {
     const status = statusOfCode[domain.code] ?? httpStatusOfKind[domain.kind];
-    return failure(status, domain.code, domain.message, domain.field);
+    return failure(status, domain.code, domain.message, dottedPath(domain.field));
   }
   if (err && typeof err === 'object') {
     const e = err as { code?: unknown; statusCode?: unknown; message?: unknown };
@@ -100,4 +100,9 @@ export function toHttpFailure(err: unknown): HttpFailure {
     }
   }
   return { ...failure(500, 'INTERNAL', 'internal error'), expected: false };
+}
+
+/** Services name list items with brackets (`sites[0].lat`); the API names every field as a dotted path (`sites.0.lat`). */
+export function dottedPath(field: string | undefined): string | undefined {
+  return field?.replace(/\[(\d+)\]/g, '.$1');
 }
