@@ -4,6 +4,7 @@ import { hashOpaqueToken, hashPassword, verifyPassword } from '@fieldline/auth';
 import { Conflict, InvalidArgument, newId, unary } from '@fieldline/platform';
 import type { accounts } from '@fieldline/proto';
 import {
+  CredentialRevoked,
   InvalidCredentials,
   InvalidRefreshToken,
   notFound,
@@ -140,6 +141,13 @@ export function identityHandlers(deps: AccountsDeps): accounts.IdentityServiceSe
     }),
 
     getMe: unary(log, async (_req, ctx) => {
+      const caller = ctx.caller();
+      // A user's own call is the hot path: credential check and read in one query.
+      if (caller.kind === 'user') {
+        const me = await stores(deps.db).users.activeWithTenant(caller.tenantId, caller.userId);
+        if (!me) throw new CredentialRevoked('user');
+        return { user: userToProto(me.user), tenant: tenantToProto(me.tenant) };
+      }
       const actor = await actorOf(deps, ctx, 'me:read');
       const s = stores(deps.db);
       const [user, tenant] = await Promise.all([

@@ -3,6 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import { EmailTaken } from '../domain/errors.js';
 import type { Page } from '../domain/pagination.js';
 import type { Role } from '../domain/roles.js';
+import type { Tenant } from '../domain/tenant.js';
 import type { User, UserListFilter } from '../domain/user.js';
 import { isUniqueViolation, likePattern } from './pg-errors.js';
 import type { AccountsDb, UsersTable } from './schema.js';
@@ -54,6 +55,28 @@ export class UsersStore {
     if (opts.forUpdate) q = q.forUpdate();
     const row = await q.executeTakeFirst();
     return row && toUser(row);
+  }
+
+  /**
+   * An active user with their tenant, in one round trip: what GET /v1/me needs, on the hot path of every
+   * dashboard load, so the credential check and the read are the same query.
+   */
+  async activeWithTenant(tenantId: string, id: string): Promise<{ user: User; tenant: Tenant } | undefined> {
+    const row = await this.db
+      .selectFrom('users')
+      .innerJoin('tenants', 'tenants.id', 'users.tenant_id')
+      .selectAll('users')
+      .select(['tenants.slug as tenant_slug', 'tenants.name as tenant_name', 'tenants.created_at as tenant_created_at'])
+      .where('users.tenant_id', '=', tenantId)
+      .where('users.id', '=', id)
+      .where('users.active', '=', true)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const { tenant_slug, tenant_name, tenant_created_at, ...user } = row;
+    return {
+      user: toUser(user),
+      tenant: { id: tenantId, slug: tenant_slug, name: tenant_name, createdAt: tenant_created_at },
+    };
   }
 
   /** The users of `ids` that exist in the tenant (unknown ids are left out). */
