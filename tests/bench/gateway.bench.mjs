@@ -2,9 +2,14 @@
 // side by side with a bare fastify route in the same run. Prints req/s, latency percentiles, ratio.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { createServer } from 'node:net';
 import os from 'node:os';
+import { dlqStreamName, eventsStreamName } from '@fieldline/platform';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import autocannon from 'autocannon';
+import pg from 'pg';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
@@ -57,13 +62,32 @@ function summary(label, r) {
   };
 }
 
+const common = {
+  FIELDLINE_JWT_SECRET: randomBytes(32).toString('base64url'),
+  FIELDLINE_ACCOUNTS_DATABASE: `fieldline_bench_${Date.now()}`,
+  FIELDLINE_NATS_PREFIX: `bench${randomBytes(3).toString('hex')}`,
+};
+const serverUrl = process.env.FIELDLINE_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+// The benchmark leaves nothing behind: its database and its NATS streams go when it ends.
+async function cleanUp() {
+  const exited = children.map((c) => (c.exitCode !== null ? undefined : once(c, 'exit')));
+  for (const c of children) c.kill('SIGTERM');
+  await Promise.all(exited);
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  await client.query(`drop database if exists ${common.FIELDLINE_ACCOUNTS_DATABASE} with (force)`);
+  await client.end();
+  const nc = await connect({ servers: process.env.FIELDLINE_NATS_URL ?? 'nats://127.0.0.1:4222' });
+  const jsm = await jetstreamManager(nc);
+  for (const stream of [eventsStreamName(common.FIELDLINE_NATS_PREFIX), dlqStreamName(common.FIELDLINE_NATS_PREFIX)]) {
+    await jsm.streams.delete(stream).catch(() => {});
+  }
+  await nc.close();
+}
+
 try {
   const [accountsPort, gatewayPort, barePort] = [await freePort(), await freePort(), await freePort()];
-  const common = {
-    FIELDLINE_JWT_SECRET: randomBytes(32).toString('base64url'),
-    FIELDLINE_ACCOUNTS_DATABASE: `fieldline_bench_${Date.now()}`,
-    FIELDLINE_NATS_PREFIX: `bench${randomBytes(3).toString('hex')}`,
-  };
   start('accounts', 'services/accounts/dist/main.js', { ...common, FIELDLINE_GRPC_PORT: String(accountsPort) });
   start('gateway', 'services/gateway/dist/main.js', {
     ...common,
@@ -105,5 +129,5 @@ try {
   );
   console.log('target: ≥ 6,000 req/s with p99 ≤ 25 ms for GET /v1/me');
 } finally {
-  for (const c of children) c.kill('SIGTERM');
+  await cleanUp();
 }
