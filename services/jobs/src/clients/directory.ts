@@ -1,12 +1,14 @@
 // Users, customers and settings from accounts, as jobs reads them: the local copy first (kept current by
 // the accounts-events consumer), and on a miss accounts' DirectoryService with the caller forwarded, whose
 // answer is written into the copy. So a customer created a millisecond ago is found, and a deactivated user
-// is refused as soon as the event (or a lookup) has told us.
+// is refused as soon as the event (or a lookup) has told us. Public intake's two questions (a form key's
+// tenant, a phone number's customer) go through the same client: the service holds one channel to accounts.
 import {
   type Caller,
   createGrpcClient,
   fromGrpcError,
   type Logger,
+  NotFound,
   type PromiseClient,
   Unauthenticated,
 } from '@fieldline/platform';
@@ -28,6 +30,12 @@ export type DirectoryClient = PromiseClient<accounts.DirectoryServiceClient>;
 
 export function createDirectoryClient(address: string): DirectoryClient {
   return createGrpcClient(accounts.DirectoryServiceClient, address, { deadlineMs: 5_000 });
+}
+
+/** The tenant behind a public form key, as intake shows it. */
+export interface FormTenant {
+  id: string;
+  name: string;
 }
 
 export interface DirectoryLookup {
@@ -124,6 +132,41 @@ export class Directory {
     return assignedCustomers(this.db, tenantId, userId);
   }
 
+  /**
+   * The tenant whose public request form has this key, with its settings; NOT_FOUND FORM_NOT_FOUND otherwise.
+   * Always asked of accounts (a key can be rotated at any time) and not remembered: a public page view does
+   * not write.
+   */
+  async resolveFormKey(formKey: string): Promise<{ tenant: FormTenant; settings: DirSettings }> {
+    const client = this.requireClient();
+    const res = await client.resolveFormKey({ formKey }).catch((err: unknown) => this.notFoundOrThrow(err, {}));
+    if (!res?.tenant || !res.settings) throw new NotFound('FORM_NOT_FOUND', 'no such form');
+    return { tenant: { id: res.tenant.id, name: res.tenant.name }, settings: settingsFromProto(res.settings) };
+  }
+
+  /**
+   * The customer of the tenant whose phone (or a contact's) matches, asked of accounts on behalf of `via`
+   * (or naming only the tenant); undefined when none matches or the number is not one accounts searches.
+   * A match is remembered in the local copy.
+   */
+  async findCustomerByPhone(tenantId: string, phone: string, via?: Caller): Promise<DirCustomer | undefined> {
+    const client = this.requireClient();
+    let customer: accounts.Customer | undefined;
+    try {
+      customer = await client.findCustomerByPhone(
+        { phone },
+        { caller: via, metadata: this.tenantMetadata(tenantId, via) },
+      );
+    } catch (err) {
+      // A number accounts will not even search (too few digits, e.g. a short code) matches nobody either.
+      if (fromGrpcError(err)?.kind === 'invalid_argument') return undefined;
+      return this.notFoundOrThrow(err, { tenantId });
+    }
+    if (customer.tenantId !== tenantId) return undefined;
+    await this.remember({ customers: [customer] });
+    return customerFromProto(customer);
+  }
+
   /** Writes what another answer of accounts carried (newest version wins), so later reads find it locally. */
   async remember(found: {
     users?: accounts.User[];
@@ -148,23 +191,17 @@ export class Directory {
     if (!this.client) return { users: [], customers: [] };
     let res: accounts.LookupDirectoryResponse;
     try {
-      const metadata = new Metadata();
-      if (!via) metadata.set(TENANT_KEY, tenantId);
       res = await this.client.lookupDirectory(
         {
           userIds: [...(what.userIds ?? [])],
           customerIds: [...(what.customerIds ?? [])],
           includeSettings: what.settings ?? false,
         },
-        { caller: via, metadata },
+        { caller: via, metadata: this.tenantMetadata(tenantId, via) },
       );
     } catch (err) {
-      const domain = fromGrpcError(err);
-      // Accounts refusing the caller (deactivated, revoked) is the caller's answer, not an outage.
-      if (domain && (domain.kind === 'unauthenticated' || domain.kind === 'permission_denied')) throw domain;
-      if (domain?.kind === 'not_found') return { users: [], customers: [] };
-      this.log.warn({ err, tenantId }, 'directory lookup failed');
-      throw new DirectoryUnavailable();
+      this.notFoundOrThrow(err, { tenantId });
+      return { users: [], customers: [] };
     }
     await this.remember({
       users: res.users,
@@ -178,7 +215,30 @@ export class Directory {
     };
   }
 
+  /** Closes the channel to accounts (the service's stop does; nothing else holds one). */
   close(): void {
     this.client?.close();
+  }
+
+  private requireClient(): DirectoryClient {
+    if (!this.client) throw new DirectoryUnavailable();
+    return this.client;
+  }
+
+  /** A service's own call names the tenant; a forwarded caller carries it already. */
+  private tenantMetadata(tenantId: string, via: Caller | undefined): Metadata {
+    const metadata = new Metadata();
+    if (!via) metadata.set(TENANT_KEY, tenantId);
+    return metadata;
+  }
+
+  /** Undefined for NOT_FOUND; accounts refusing the caller passes through; anything else is an outage. */
+  private notFoundOrThrow(err: unknown, fields: { tenantId?: string }): undefined {
+    const domain = fromGrpcError(err);
+    if (domain?.kind === 'not_found') return undefined;
+    // Accounts refusing the caller (deactivated, revoked) is the caller's answer, not an outage.
+    if (domain && (domain.kind === 'unauthenticated' || domain.kind === 'permission_denied')) throw domain;
+    this.log.warn({ err, ...fields }, 'accounts directory call failed');
+    throw new DirectoryUnavailable();
   }
 }
