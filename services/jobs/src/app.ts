@@ -123,7 +123,7 @@ export async function startJobs(opts: {
       const checker = startDelayChecker(deps, config.delayCheckIntervalMs);
       closers.push(() => checker.stop());
     }
-    const reminders = startReminderScheduler(deps);
+    const reminders = startReminderScheduler(deps, { intervalMs: config.reminderIntervalMs });
     closers.push(() => reminders.stop());
 
     const grpc = await startGrpcServer({ port: config.grpcPort, services: jobsServices(deps), log });

@@ -10,9 +10,25 @@ describe('jobs config', () => {
       accountsAddr: '127.0.0.1:50051',
       locationAddr: '',
       delayCheckIntervalMs: 30_000,
+      reminderIntervalMs: 5_000,
       blobDriver: 'local',
       blobDir: 'var/blobs',
     });
+  });
+
+  it('reads the reminder interval, and refuses one under 100 ms or not a number', () => {
+    const problemsOf = (value: string) => {
+      try {
+        loadJobsConfig({ FIELDLINE_REMINDER_INTERVAL_MS: value });
+      } catch (e) {
+        return (e as ConfigError).problems.join('\n');
+      }
+      return '';
+    };
+
+    expect(loadJobsConfig({ FIELDLINE_REMINDER_INTERVAL_MS: '250' }).reminderIntervalMs).toBe(250);
+    expect(problemsOf('99')).toContain('FIELDLINE_REMINDER_INTERVAL_MS');
+    expect(problemsOf('soon')).toContain('FIELDLINE_REMINDER_INTERVAL_MS');
   });
 
   it('names every bad variable at once', () => {

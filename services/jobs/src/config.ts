@@ -14,6 +14,7 @@ const spec = {
   // Empty: no location service yet, so auto-assign skips the nearest-worker rule.
   locationAddr: env.string('FIELDLINE_LOCATION_ADDR', ''),
   delayCheckIntervalMs: env.int('FIELDLINE_DELAY_CHECK_INTERVAL_MS', 30_000, 100),
+  reminderIntervalMs: env.int('FIELDLINE_REMINDER_INTERVAL_MS', 5_000, 100),
   blobDriver: env.oneOf('FIELDLINE_BLOB_DRIVER', BLOB_DRIVERS, 'local'),
   blobDir: env.string('FIELDLINE_BLOB_DIR', 'var/blobs'),
   s3Endpoint: env.string('FIELDLINE_S3_ENDPOINT', ''),
@@ -35,6 +36,8 @@ export type JobsConfig = {
   /** host:port of the location service; empty when there is none. */
   locationAddr: string;
   delayCheckIntervalMs: number;
+  /** How often due reminders are looked for (so a reminder goes out at most this late). */
+  reminderIntervalMs: number;
   blobDriver: BlobDriver;
   blobDir: string;
   s3Endpoint: string;

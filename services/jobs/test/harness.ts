@@ -99,7 +99,10 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function startHarness(label: string, opts: { location?: LocationClient } = {}): Promise<Harness> {
+export async function startHarness(
+  label: string,
+  opts: { location?: LocationClient; config?: Partial<JobsConfig> } = {},
+): Promise<Harness> {
   const natsUrl = await testNatsUrl();
   const prefix = uniquePrefix();
   const clock = new TestClock();
@@ -130,6 +133,7 @@ export async function startHarness(label: string, opts: { location?: LocationCli
     accountsAddr,
     locationAddr: '',
     delayCheckIntervalMs: 60_000,
+    reminderIntervalMs: 5_000,
     blobDriver: 'local',
     blobDir: `/tmp/fl-jobs-test-blobs-${prefix}`,
     s3Endpoint: '',
@@ -138,6 +142,7 @@ export async function startHarness(label: string, opts: { location?: LocationCli
     s3AccessKeyId: '',
     s3SecretAccessKey: '',
     s3ForcePathStyle: true,
+    ...opts.config,
   };
   const service = await startJobs({
     config,

@@ -1,15 +1,17 @@
-// The service's stop() closes every channel it opened, including the one public intake asks accounts through.
+// The service as its configuration builds it: the reminder scheduler runs at the configured interval, and
+// stop() closes every channel it opened, including the one public intake asks accounts through.
 
 import { createGrpcClient, createLogger } from '@fieldline/platform';
-import { jobs } from '@fieldline/proto';
+import { jobs, jobsEvents } from '@fieldline/proto';
+import { waitFor } from '@fieldline/testing';
 import { getChannelzHandlers } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startJobs } from '../src/app.js';
-import { type Harness, startHarness, Tenant } from './harness.js';
+import { type Harness, HOUR, input, startHarness, Tenant } from './harness.js';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness('shutdown');
+  h = await startHarness('app', { config: { reminderIntervalMs: 100 } });
 });
 afterAll(async () => {
   await h?.stop();
@@ -27,6 +29,31 @@ function openChannelTargets(): Promise<string[]> {
     ),
   );
 }
+
+describe('the reminder scheduler', () => {
+  it('sends a due reminder within the configured interval', async () => {
+    const t = await Tenant.create(h);
+    const activity = createGrpcClient(jobs.JobActivityServiceClient, `127.0.0.1:${h.service.port}`);
+    const job = await h.api.jobs.createJob(
+      { job: input({ title: 'Boiler service' }), source: '', idempotencyKey: '' },
+      { caller: t.admin },
+    );
+    const reminder = await activity.setReminder(
+      { jobId: job.id, remindAt: new Date(h.clock.now().getTime() + HOUR), message: 'call back' },
+      { caller: t.admin },
+    );
+    activity.close();
+
+    h.clock.advance(2 * HOUR);
+
+    // The default interval (5 s) would miss this: the configured 100 ms is what the service runs at.
+    const due = await waitFor(
+      () => h.events.all('reminder_due', jobsEvents.ReminderEvent, (e) => e.reminder?.id === reminder.id)[0],
+      { what: 'reminder_due', timeoutMs: 2_000 },
+    );
+    expect(due.reminder?.message).toBe('call back');
+  });
+});
 
 describe('stopping the jobs service', () => {
   it('leaves no channel to accounts open after intake has used it', async () => {
