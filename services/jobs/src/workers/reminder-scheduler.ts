@@ -1,8 +1,8 @@
 // Sends due reminders: claims them with FOR UPDATE SKIP LOCKED (replicas never take the same one), marks them
 // sent and publishes reminder_due through the outbox in the same transaction, so each is announced once.
 import { dueReminderOutcome } from '../domain/reminders.js';
+import { reminderEvent } from '../events/activity-events.js';
 import type { JobsDeps } from '../grpc/deps.js';
-import { reminderEvent } from '../grpc/job-activity.handlers.js';
 import { loadJob } from '../store/job-access.js';
 import { RemindersStore } from '../store/reminders.store.js';
 
