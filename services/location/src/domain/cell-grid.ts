@@ -4,7 +4,8 @@ import { type BBox, EARTH_RADIUS_M } from './geo.js';
 /**
  * Rows are bands of equal latitude height (`cellM` metres); each row has as many columns as fit at its
  * poleward edge, so a cell is never narrower than `cellM` and the rows at the poles are one cell each.
- * Keys are `rowStart[row] + col`: dense, unique, and below 2^30 (V8 small integers) for cells ≥ 710 m.
+ * Keys are `rowStart[row] + col`: dense, unique, and below 2^30 (V8 small integers, the fastest Map keys)
+ * for cells ≥ 710 m; smaller grids index by row, then column (see `forEachCellInBox`).
  * Longitude 180 and −180 fall in the same column 0, so the antimeridian is an ordinary cell border.
  */
 export class CellGrid {
@@ -17,17 +18,17 @@ export class CellGrid {
   /** Column width of each row, degrees of longitude. */
   readonly dLng: Float64Array;
   /** First key of each row. */
-  readonly rowStart: Int32Array;
+  readonly rowStart: Float64Array;
   readonly cellCount: number;
 
   constructor(cellM: number) {
-    if (!(cellM >= 710 && cellM <= 1_000_000)) throw new RangeError('cellM must be 710..1,000,000 metres');
+    if (!(cellM >= 50 && cellM <= 1_000_000)) throw new RangeError('cellM must be 50..1,000,000 metres');
     this.cellM = cellM;
     this.rows = Math.max(1, Math.round((Math.PI * EARTH_RADIUS_M) / cellM));
     this.dLat = 180 / this.rows;
     this.cols = new Int32Array(this.rows);
     this.dLng = new Float64Array(this.rows);
-    this.rowStart = new Int32Array(this.rows);
+    this.rowStart = new Float64Array(this.rows);
     let start = 0;
     for (let r = 0; r < this.rows; r++) {
       const south = -90 + r * this.dLat;
@@ -69,6 +70,23 @@ export class CellGrid {
   /** Latitude range of a row. */
   rowSouth(row: number): number {
     return -90 + row * this.dLat;
+  }
+
+  /** Wraps an unwrapped column into 0..cols − 1. */
+  wrapCol(row: number, col: number): number {
+    const cols = this.cols[row];
+    const c = col % cols;
+    return c < 0 ? c + cols : c;
+  }
+
+  /** Calls `fn(row, col)` once for every cell overlapping the box (col wrapped). */
+  forEachCellInBox(box: BBox, fn: (row: number, col: number) => void): void {
+    const r0 = this.row(box.south);
+    const r1 = this.row(box.north);
+    for (let r = r0; r <= r1; r++) {
+      const [c0, c1] = this.colSpan(r, box);
+      for (let c = c0; c <= c1; c++) fn(r, this.wrapCol(r, c));
+    }
   }
 
   /** Calls `fn` once for every cell overlapping the box. */

@@ -142,14 +142,21 @@ interface DeviceContext {
   stream: WorkerStream;
 }
 
+/** What the engine knows of a worker; the position index carries it, so a nearest filter reads no other map. */
+interface WorkerRecord {
+  position: WorkerPosition | undefined;
+  onShift: boolean;
+  skills: ReadonlySet<string>;
+  busy: boolean;
+}
+
 interface TenantState {
   settings: TenantSettings;
-  workers: WorkerIndex<WorkerPosition>;
+  workers: Map<string, WorkerRecord>;
+  positions: WorkerIndex<WorkerRecord>;
   fences: FenceIndex;
   presence: PresenceTracker;
   devices: Map<string, DeviceContext>;
-  shifts: Map<string, WorkerShift>;
-  busy: Set<string>;
 }
 
 /**
@@ -213,18 +220,19 @@ export class LocationEngine {
   }
 
   setShift(tenantId: string, workerId: string, shift: { onShift: boolean; skills: Iterable<string> }): void {
-    this.tenant(tenantId).shifts.set(workerId, { onShift: shift.onShift, skills: new Set(shift.skills) });
+    const w = this.worker(this.tenant(tenantId), workerId);
+    w.onShift = shift.onShift;
+    w.skills = new Set(shift.skills);
   }
 
   shift(tenantId: string, workerId: string): WorkerShift {
-    return this.tenants.get(tenantId)?.shifts.get(workerId) ?? { onShift: false, skills: NO_SKILLS };
+    const w = this.tenants.get(tenantId)?.workers.get(workerId);
+    return { onShift: w?.onShift ?? false, skills: w?.skills ?? NO_SKILLS };
   }
 
   /** Busy = a job of the worker is in progress (kept current by the service from jobs events). */
   setBusy(tenantId: string, workerId: string, busy: boolean): void {
-    const t = this.tenant(tenantId);
-    if (busy) t.busy.add(workerId);
-    else t.busy.delete(workerId);
+    this.worker(this.tenant(tenantId), workerId).busy = busy;
   }
 
   // ---- pings
@@ -307,29 +315,29 @@ export class LocationEngine {
     const problem = checkLatLng(position.lat, position.lng);
     if (problem) throw new InvalidArgument(problem.field, problem.reason);
     const t = this.tenant(tenantId);
-    const current = t.workers.get(position.workerId);
-    if (current && current.data.deviceTime >= position.deviceTime) return false;
-    t.workers.upsert(position.workerId, position.lat, position.lng, { ...position });
+    const w = this.worker(t, position.workerId);
+    if (w.position && w.position.deviceTime >= position.deviceTime) return false;
+    w.position = { ...position };
+    t.positions.upsert(position.workerId, position.lat, position.lng, w);
     return true;
   }
 
   position(tenantId: string, workerId: string): WorkerPosition | undefined {
-    return this.tenants.get(tenantId)?.workers.get(workerId)?.data;
+    return this.tenants.get(tenantId)?.workers.get(workerId)?.position;
   }
 
   positions(tenantId: string): WorkerPosition[] {
     const t = this.tenants.get(tenantId);
-    return t ? [...t.workers.entries()].map((e) => e.data) : [];
+    return t ? [...t.positions.entries()].map((e) => e.data.position as WorkerPosition) : [];
   }
 
   /** Forgets a worker's position and presence (deactivated, or gone from the tenant). */
   removeWorker(tenantId: string, workerId: string): void {
     const t = this.tenants.get(tenantId);
     if (!t) return;
-    t.workers.remove(workerId);
+    t.positions.remove(workerId);
+    t.workers.delete(workerId);
     t.presence.restore(workerId, {});
-    t.shifts.delete(workerId);
-    t.busy.delete(workerId);
   }
 
   // ---- nearest
@@ -351,24 +359,23 @@ export class LocationEngine {
     if (!t) return [];
     const staleMs = settings.positionStaleSeconds * 1000;
     const skill = query.skill || undefined;
-    const statusOf = (workerId: string, p: WorkerPosition): WorkerStatus => {
-      if (t.shifts.get(workerId)?.onShift !== true) return 'off_shift';
-      if (t.busy.has(workerId)) return 'busy';
-      if (now - p.deviceTime > staleMs) return 'stale';
+    const statusOf = (w: WorkerRecord): WorkerStatus => {
+      if (!w.onShift) return 'off_shift';
+      if (w.busy) return 'busy';
+      if (now - (w.position as WorkerPosition).deviceTime > staleMs) return 'stale';
       return 'available';
     };
     const filter =
       skill === undefined && !query.availableOnly
         ? undefined
-        : (workerId: string, p: WorkerPosition) =>
-            (skill === undefined || t.shifts.get(workerId)?.skills.has(skill) === true) &&
-            (!query.availableOnly || statusOf(workerId, p) === 'available');
-    return t.workers.nearest(query.lat, query.lng, { radiusM: query.radiusM, limit, filter }).map((n) => ({
+        : (_id: string, w: WorkerRecord) =>
+            (skill === undefined || w.skills.has(skill)) && (!query.availableOnly || statusOf(w) === 'available');
+    return t.positions.nearest(query.lat, query.lng, { radiusM: query.radiusM, limit, filter }).map((n) => ({
       workerId: n.id,
       distanceM: n.distanceM,
-      position: n.data,
-      status: statusOf(n.id, n.data),
-      skills: [...(t.shifts.get(n.id)?.skills ?? NO_SKILLS)].sort(),
+      position: n.data.position as WorkerPosition,
+      status: statusOf(n.data),
+      skills: [...n.data.skills].sort(),
     }));
   }
 
@@ -417,16 +424,24 @@ export class LocationEngine {
     if (!t) {
       t = {
         settings: { ...DEFAULT_TENANT_SETTINGS },
-        workers: new WorkerIndex({ cellM: this.options.workerCellM }),
+        workers: new Map(),
+        positions: new WorkerIndex({ cellM: this.options.workerCellM }),
         fences: new FenceIndex({ cellM: this.options.fenceCellM }),
         presence: new PresenceTracker(),
         devices: new Map(),
-        shifts: new Map(),
-        busy: new Set(),
       };
       this.tenants.set(tenantId, t);
     }
     return t;
+  }
+
+  private worker(t: TenantState, workerId: string): WorkerRecord {
+    let w = t.workers.get(workerId);
+    if (!w) {
+      w = { position: undefined, onShift: false, skills: NO_SKILLS, busy: false };
+      t.workers.set(workerId, w);
+    }
+    return w;
   }
 
   private device(t: TenantState, tenantId: string, deviceId: string, workerId: string, mode: 'seq' | 'time') {
@@ -441,8 +456,8 @@ export class LocationEngine {
   }
 
   private movePosition(t: TenantState, ctx: DeviceContext, ping: Ping, now: number): WorkerPosition | undefined {
-    const current = t.workers.get(ctx.workerId);
-    if (current && current.data.deviceTime >= ping.deviceTime) return undefined;
+    const w = this.worker(t, ctx.workerId);
+    if (w.position && w.position.deviceTime >= ping.deviceTime) return undefined;
     const position: WorkerPosition = {
       workerId: ctx.workerId,
       deviceId: ctx.deviceId,
@@ -455,7 +470,8 @@ export class LocationEngine {
       deviceTime: ping.deviceTime,
       receivedAt: now,
     };
-    t.workers.upsert(ctx.workerId, ping.lat, ping.lng, position);
+    w.position = position;
+    t.positions.upsert(ctx.workerId, ping.lat, ping.lng, w);
     return position;
   }
 

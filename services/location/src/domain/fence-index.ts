@@ -3,26 +3,37 @@ import { type CellGrid, cellGrid } from './cell-grid.js';
 import { type CompiledFence, compileFence, type Fence, type FenceZone } from './fence.js';
 import { assertLatLng, bboxContains, bboxIntersects, circleBBox } from './geo.js';
 
-export const DEFAULT_FENCE_CELL_M = 1000;
+/** Fences are small (job sites): small cells keep the boxes scanned per check few. */
+export const DEFAULT_FENCE_CELL_M = 500;
 /** A fence covering more cells than this (a whole city) is kept in a short list tested on every query. */
 export const DEFAULT_MAX_CELLS_PER_FENCE = 4096;
+
+/** One cell's fences, with their boxes packed [south, north, west, east, ...] so a check reads memory in order. */
+interface Cell {
+  boxes: number[];
+  fences: CompiledFence[];
+}
 
 /**
  * Each fence is registered in every cell its box (grown by its own exit margin) overlaps, so
  * `candidates` reads one cell and keeps the entries whose box holds the point: every fence the point
  * is inside or in the band of, and few others. Asking with an extra margin reads the cells around.
+ * Boxes are copied into the cell: following a pointer per fence to its box costs a cache miss each.
  */
 export class FenceIndex {
   private readonly grid: CellGrid;
   private readonly maxCellsPerFence: number;
+  /** Each fence with the cells it is listed in, as [row, col, row, col, ...]. */
   private readonly fences = new Map<string, { compiled: CompiledFence; cells: number[] }>();
-  private readonly cells = new Map<number, CompiledFence[]>();
+  /** row → col → cell: two small-integer lookups, for any cell size. */
+  private readonly rows: Array<Map<number, Cell> | undefined>;
   private readonly large: CompiledFence[] = [];
   private stamp = 0;
 
   constructor(options: { cellM?: number; maxCellsPerFence?: number } = {}) {
     this.grid = cellGrid(options.cellM ?? DEFAULT_FENCE_CELL_M);
     this.maxCellsPerFence = options.maxCellsPerFence ?? DEFAULT_MAX_CELLS_PER_FENCE;
+    this.rows = new Array(this.grid.rows);
   }
 
   get size(): number {
@@ -37,14 +48,21 @@ export class FenceIndex {
     if (this.grid.countKeysInBox(compiled.bbox) > this.maxCellsPerFence) {
       this.large.push(compiled);
     } else {
-      this.grid.forEachKeyInBox(compiled.bbox, (key) => {
-        let list = this.cells.get(key);
-        if (list === undefined) {
-          list = [];
-          this.cells.set(key, list);
+      const { south, north, west, east } = compiled.bbox;
+      this.grid.forEachCellInBox(compiled.bbox, (row, col) => {
+        let cols = this.rows[row];
+        if (cols === undefined) {
+          cols = new Map();
+          this.rows[row] = cols;
         }
-        list.push(compiled);
-        cells.push(key);
+        let cell = cols.get(col);
+        if (cell === undefined) {
+          cell = { boxes: [], fences: [] };
+          cols.set(col, cell);
+        }
+        cell.boxes.push(south, north, west, east);
+        cell.fences.push(compiled);
+        cells.push(row, col);
       });
     }
     this.fences.set(fence.id, { compiled, cells });
@@ -60,12 +78,16 @@ export class FenceIndex {
       this.large.splice(this.large.indexOf(compiled), 1);
       return true;
     }
-    for (const key of cells) {
-      const list = this.cells.get(key) as CompiledFence[];
-      const i = list.indexOf(compiled);
-      list[i] = list[list.length - 1];
-      list.pop();
-      if (list.length === 0) this.cells.delete(key);
+    for (let k = 0; k < cells.length; k += 2) {
+      const cols = this.rows[cells[k]] as Map<number, Cell>;
+      const cell = cols.get(cells[k + 1]) as Cell;
+      const i = cell.fences.indexOf(compiled);
+      const last = cell.fences.length - 1;
+      cell.fences[i] = cell.fences[last];
+      cell.fences.pop();
+      for (let j = 0; j < 4; j++) cell.boxes[4 * i + j] = cell.boxes[4 * last + j];
+      cell.boxes.length = 4 * last;
+      if (last === 0) cols.delete(cells[k + 1]);
     }
     return true;
   }
@@ -94,19 +116,26 @@ export class FenceIndex {
     assertLatLng(lat, lng);
     const out: CompiledFence[] = [];
     if (extraMarginM <= 0) {
-      const list = this.cells.get(this.grid.keyOf(lat, lng));
-      if (list !== undefined) {
-        for (let i = 0; i < list.length; i++) if (bboxContains(list[i].bbox, lat, lng)) out.push(list[i]);
+      const row = this.grid.row(lat);
+      const cell = this.rows[row]?.get(this.grid.wrapCol(row, this.grid.colUnwrapped(row, lng)));
+      if (cell !== undefined) {
+        const b = cell.boxes;
+        for (let i = 0, j = 0; j < b.length; i++, j += 4) {
+          if (lat < b[j] || lat > b[j + 1]) continue;
+          const west = b[j + 2];
+          const east = b[j + 3];
+          if (west <= east ? lng >= west && lng <= east : lng >= west || lng <= east) out.push(cell.fences[i]);
+        }
       }
       for (const f of this.large) if (bboxContains(f.bbox, lat, lng)) out.push(f);
       return out;
     }
     const query = circleBBox(lat, lng, extraMarginM);
     const stamp = ++this.stamp;
-    this.grid.forEachKeyInBox(query, (key) => {
-      const list = this.cells.get(key);
-      if (list === undefined) return;
-      for (const f of list) {
+    this.grid.forEachCellInBox(query, (row, col) => {
+      const cell = this.rows[row]?.get(col);
+      if (cell === undefined) return;
+      for (const f of cell.fences) {
         if (f.stamp !== stamp && bboxIntersects(f.bbox, query)) out.push(f);
         f.stamp = stamp;
       }

@@ -127,11 +127,12 @@ export class CompiledFence {
 
   /** Where a point stands: inside (edge included), in the band up to the margin, or outside. */
   zone(lat: number, lng: number): FenceZone {
-    if (!bboxContains(this.bbox, lat, lng)) return 'outside';
     if (this.polygon === undefined) {
       const c2 = chordSquaredTo(this.cx, this.cy, this.cz, lat, lng);
       return c2 <= this.insideC2 ? 'inside' : c2 <= this.bandC2 ? 'band' : 'outside';
     }
+    // The box spares the polygon walk for points far away (callers of `zone` alone, without the index).
+    if (!bboxContains(this.bbox, lat, lng)) return 'outside';
     if (localPolygonContains(this.polygon, lat, lng)) return 'inside';
     return localPolygonEdgeDistanceM(this.polygon, lat, lng) <= this.marginM ? 'band' : 'outside';
   }

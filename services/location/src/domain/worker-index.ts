@@ -1,9 +1,9 @@
 // Latest positions of moving points (one tenant's workers) in a cell map: O(1) updates, exact nearest-K within a radius.
 import { type CellGrid, cellGrid } from './cell-grid.js';
+import { CellTable } from './cell-table.js';
 import {
   assertLatLng,
   chordSquaredForM,
-  circleBBox,
   EARTH_RADIUS_M,
   lngHalfWidthDeg,
   MAX_DISTANCE_M,
@@ -41,10 +41,11 @@ const RING_SLACK = 1e-9;
 const LNG_EPS = 1e-9;
 
 /**
- * Points live in dense typed arrays (slots) as unit vectors, so a candidate costs three subtractions and
- * multiplications: the squared chord orders points exactly like the great-circle distance, and the one
- * asin per result turns it into metres. Each occupied cell holds the slots inside it; moving a point
- * within its cell only rewrites its coordinates, moving it across cells is a swap-remove and a push.
+ * Each occupied cell holds its points as unit vectors, packed [x, y, z, slot, ...] in one array of
+ * doubles, so a scan reads memory in order and a candidate costs three subtractions and multiplications:
+ * the squared chord orders points exactly like the great-circle distance, and one asin per result turns
+ * it into metres. Moving a point within its cell rewrites its entry; across cells it is a swap-remove and
+ * a push. Slots (dense per-point arrays) keep ids, payloads and where each point's entry is.
  *
  * `nearest` scans rings of cells outward. After ring k every cell holding a point closer than k row
  * heights has been scanned (rows cover ±k·H of latitude; each row covers the circle's full longitude
@@ -56,24 +57,29 @@ export class WorkerIndex<D> {
   private readonly grid: CellGrid;
   private readonly rowHeightM: number;
   private readonly slotOf = new Map<string, number>();
-  private readonly cells = new Map<number, number[]>();
+  /** cell key → [x, y, z, slot, x, y, z, slot, ...] */
+  private readonly cells = new CellTable<number[]>();
   private ids: Array<string | undefined> = [];
   private payload: Array<D | undefined> = [];
   private lat = new Float64Array(INITIAL_CAPACITY);
   private lng = new Float64Array(INITIAL_CAPACITY);
-  private x = new Float64Array(INITIAL_CAPACITY);
-  private y = new Float64Array(INITIAL_CAPACITY);
-  private z = new Float64Array(INITIAL_CAPACITY);
   private cellOf = new Int32Array(INITIAL_CAPACITY);
+  /** Offset of the point's entry in its cell's array. */
   private posInCell = new Int32Array(INITIAL_CAPACITY);
   private readonly free: number[] = [];
   private used = 0;
+  // Query scratch, reused: allocating typed arrays per query costs more than the scan itself.
+  private scratchTop: TopK | undefined;
+  private scratchLo = new Int32Array(64);
+  private scratchHi = new Int32Array(64);
+  private querying = false;
 
   private readonly ringsOnly: boolean;
 
   /** `ringsOnly` (tests, benchmarks) never falls back to the linear scan. */
   constructor(options: { cellM?: number; ringsOnly?: boolean } = {}) {
     this.grid = cellGrid(options.cellM ?? DEFAULT_WORKER_CELL_M);
+    if (this.grid.cellCount > 0x7fffffff) throw new RangeError('cellM must be at least 500 m for the worker index');
     this.ringsOnly = options.ringsOnly ?? false;
     this.rowHeightM = (this.grid.dLat * Math.PI * EARTH_RADIUS_M) / 180;
   }
@@ -86,23 +92,29 @@ export class WorkerIndex<D> {
   upsert(id: string, lat: number, lng: number, data: D): void {
     assertLatLng(lat, lng);
     const key = this.grid.keyOf(lat, lng);
+    const cosLat = Math.cos((lat * Math.PI) / 180);
+    const x = cosLat * Math.cos((lng * Math.PI) / 180);
+    const y = cosLat * Math.sin((lng * Math.PI) / 180);
+    const z = Math.sin((lat * Math.PI) / 180);
     let slot = this.slotOf.get(id);
     if (slot === undefined) {
       slot = this.allocate();
       this.slotOf.set(id, slot);
       this.ids[slot] = id;
-      this.addToCell(slot, key);
+      this.addToCell(slot, key, x, y, z);
     } else if (this.cellOf[slot] !== key) {
       this.removeFromCell(slot);
-      this.addToCell(slot, key);
+      this.addToCell(slot, key, x, y, z);
+    } else {
+      const cell = this.cells.get(key) as number[];
+      const at = this.posInCell[slot];
+      cell[at] = x;
+      cell[at + 1] = y;
+      cell[at + 2] = z;
     }
     this.payload[slot] = data;
     this.lat[slot] = lat;
     this.lng[slot] = lng;
-    const cosLat = Math.cos((lat * Math.PI) / 180);
-    this.x[slot] = cosLat * Math.cos((lng * Math.PI) / 180);
-    this.y[slot] = cosLat * Math.sin((lng * Math.PI) / 180);
-    this.z[slot] = Math.sin((lat * Math.PI) / 180);
   }
 
   remove(id: string): boolean {
@@ -138,29 +150,49 @@ export class WorkerIndex<D> {
     if (!(Number.isInteger(limit) && limit >= 1)) throw new RangeError('limit must be a positive integer');
     if (this.slotOf.size === 0) return [];
 
-    const top = new TopK(limit, this.ids);
+    // A filter that queries this index again must not share the scratch.
+    const reentrant = this.querying;
+    this.querying = true;
+    try {
+      const top = reentrant ? new TopK(limit, this.ids) : this.topK(limit);
+      this.search(lat, lng, radiusM, limit, top, options.filter);
+      return this.results(top);
+    } finally {
+      this.querying = reentrant;
+    }
+  }
+
+  private search(
+    lat: number,
+    lng: number,
+    radiusM: number,
+    limit: number,
+    top: TopK,
+    filter: ((id: string, data: D) => boolean) | undefined,
+  ): void {
     const maxC2 = chordSquaredForM(radiusM);
     const cosLat = Math.cos((lat * Math.PI) / 180);
     const qx = cosLat * Math.cos((lng * Math.PI) / 180);
     const qy = cosLat * Math.sin((lng * Math.PI) / 180);
     const qz = Math.sin((lat * Math.PI) / 180);
-    const filter = options.filter;
 
-    const cellsInRadius =
-      radiusM >= MAX_DISTANCE_M ? this.grid.cellCount : this.grid.countKeysInBox(circleBBox(lat, lng, radiusM));
-    if (cellsInRadius > this.slotOf.size && !this.ringsOnly) {
-      for (let s = 0; s < this.used; s++) {
-        if (this.ids[s] !== undefined) this.consider(s, qx, qy, qz, maxC2, top, filter);
-      }
-      return this.results(top);
+    // Cells are at least a row height wide, so (2r/H + 1)² bounds the cells a search can visit.
+    const side = 2 * Math.ceil(radiusM / this.rowHeightM) + 1;
+    if (!this.ringsOnly && (radiusM >= MAX_DISTANCE_M || side * side > this.slotOf.size)) {
+      for (const cell of this.cells.values()) this.scanCell(cell, qx, qy, qz, maxC2, top, filter);
+      return;
     }
 
     const grid = this.grid;
     const r0 = grid.row(lat);
     const maxRing = Math.min(grid.rows, Math.ceil(radiusM / this.rowHeightM) + 1);
     // Scanned unwrapped column interval per row r0 − maxRing .. r0 + maxRing, valid once that row's ring has run.
-    const lo = new Int32Array(2 * maxRing + 1);
-    const hi = new Int32Array(2 * maxRing + 1);
+    if (this.scratchLo.length < 2 * maxRing + 1) {
+      this.scratchLo = new Int32Array(2 * maxRing + 1);
+      this.scratchHi = new Int32Array(2 * maxRing + 1);
+    }
+    const lo = this.scratchLo;
+    const hi = this.scratchHi;
     for (let k = 0; k <= maxRing; k++) {
       const rho = k * this.rowHeightM * (1 - RING_SLACK);
       const half = k === 0 ? 0 : lngHalfWidthDeg(lat, rho);
@@ -171,17 +203,18 @@ export class WorkerIndex<D> {
       for (let r = rowFrom; r <= rowTo; r++) {
         const cols = grid.cols[r];
         const i = r - r0 + maxRing;
+        const isNew = r - r0 === k || r0 - r === k;
         let a: number;
         let b: number;
         if (fullRow) {
-          a = Math.abs(r - r0) === k ? 0 : lo[i];
+          a = isNew ? 0 : lo[i];
           b = a + cols - 1;
         } else {
           a = grid.colUnwrapped(r, lng - half - LNG_EPS);
           b = grid.colUnwrapped(r, lng + half + LNG_EPS);
           if (b - a + 1 >= cols) b = a + cols - 1;
         }
-        if (Math.abs(r - r0) === k) {
+        if (isNew) {
           this.scanCols(r, a, b, qx, qy, qz, maxC2, top, filter);
           lo[i] = a;
           hi[i] = b;
@@ -199,13 +232,18 @@ export class WorkerIndex<D> {
         }
         if (hi[i] - lo[i] + 1 < cols) allRowsFull = false;
       }
-      if (allRowsFull) break;
+      if (allRowsFull) return;
       const rhoC2 = chordSquaredForM(rho);
       // Every point outside the scanned cells is at least rho away.
-      if (rhoC2 > maxC2) break;
-      if (top.count === limit && top.worst() < rhoC2) break;
+      if (rhoC2 > maxC2) return;
+      if (top.count === limit && top.worst() < rhoC2) return;
     }
-    return this.results(top);
+  }
+
+  private topK(limit: number): TopK {
+    if (this.scratchTop === undefined || this.scratchTop.c2.length < limit) this.scratchTop = new TopK(limit, this.ids);
+    this.scratchTop.reset(limit);
+    return this.scratchTop;
   }
 
   private scanCols(
@@ -221,13 +259,12 @@ export class WorkerIndex<D> {
   ): void {
     for (let c = from; c <= to; c++) {
       const cell = this.cells.get(this.grid.key(row, c));
-      if (cell === undefined) continue;
-      for (let j = 0; j < cell.length; j++) this.consider(cell[j], qx, qy, qz, maxC2, top, filter);
+      if (cell !== undefined) this.scanCell(cell, qx, qy, qz, maxC2, top, filter);
     }
   }
 
-  private consider(
-    s: number,
+  private scanCell(
+    cell: number[],
     qx: number,
     qy: number,
     qz: number,
@@ -235,13 +272,17 @@ export class WorkerIndex<D> {
     top: TopK,
     filter: ((id: string, data: D) => boolean) | undefined,
   ): void {
-    const dx = this.x[s] - qx;
-    const dy = this.y[s] - qy;
-    const dz = this.z[s] - qz;
-    const c2 = dx * dx + dy * dy + dz * dz;
-    if (c2 > maxC2 || !top.admits(c2, s)) return;
-    if (filter !== undefined && !filter(this.ids[s] as string, this.payload[s] as D)) return;
-    top.insert(c2, s);
+    for (let j = 0; j < cell.length; j += 4) {
+      const dx = cell[j] - qx;
+      const dy = cell[j + 1] - qy;
+      const dz = cell[j + 2] - qz;
+      const c2 = dx * dx + dy * dy + dz * dz;
+      if (c2 > maxC2) continue;
+      const s = cell[j + 3];
+      if (!top.admits(c2, s)) continue;
+      if (filter !== undefined && !filter(this.ids[s] as string, this.payload[s] as D)) continue;
+      top.insert(c2, s);
+    }
   }
 
   private results(top: TopK): Array<Neighbour<D>> {
@@ -280,14 +321,11 @@ export class WorkerIndex<D> {
     };
     this.lat = f64(this.lat);
     this.lng = f64(this.lng);
-    this.x = f64(this.x);
-    this.y = f64(this.y);
-    this.z = f64(this.z);
     this.cellOf = i32(this.cellOf);
     this.posInCell = i32(this.posInCell);
   }
 
-  private addToCell(slot: number, key: number): void {
+  private addToCell(slot: number, key: number, x: number, y: number, z: number): void {
     let cell = this.cells.get(key);
     if (cell === undefined) {
       cell = [];
@@ -295,19 +333,24 @@ export class WorkerIndex<D> {
     }
     this.cellOf[slot] = key;
     this.posInCell[slot] = cell.length;
-    cell.push(slot);
+    cell.push(x, y, z, slot);
   }
 
   private removeFromCell(slot: number): void {
     const key = this.cellOf[slot];
     const cell = this.cells.get(key) as number[];
-    const last = cell.pop() as number;
-    if (last !== slot) {
-      const pos = this.posInCell[slot];
-      cell[pos] = last;
-      this.posInCell[last] = pos;
+    const at = this.posInCell[slot];
+    const last = cell.length - 4;
+    if (at !== last) {
+      const moved = cell[last + 3];
+      cell[at] = cell[last];
+      cell[at + 1] = cell[last + 1];
+      cell[at + 2] = cell[last + 2];
+      cell[at + 3] = moved;
+      this.posInCell[moved] = at;
     }
-    if (cell.length === 0) this.cells.delete(key);
+    cell.length = last;
+    if (last === 0) this.cells.delete(key);
   }
 }
 
@@ -316,13 +359,20 @@ class TopK {
   readonly c2: Float64Array;
   readonly slots: Int32Array;
   count = 0;
+  limit: number;
 
   constructor(
-    readonly limit: number,
+    capacity: number,
     private readonly ids: ReadonlyArray<string | undefined>,
   ) {
-    this.c2 = new Float64Array(limit);
-    this.slots = new Int32Array(limit);
+    this.limit = capacity;
+    this.c2 = new Float64Array(capacity);
+    this.slots = new Int32Array(capacity);
+  }
+
+  reset(limit: number): void {
+    this.limit = limit;
+    this.count = 0;
   }
 
   worst(): number {
