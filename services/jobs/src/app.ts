@@ -1,6 +1,6 @@
 // Builds the jobs service from its configuration: database and migrations, NATS streams, outbox relay, the
-// accounts-events consumer, the delay checker and reminder scheduler, the gRPC server. Nothing happens on
-// import; `stop` undoes it all in reverse order.
+// accounts-events and location-events consumers, the delay checker and reminder scheduler, the gRPC server.
+// Nothing happens on import; `stop` undoes it all in reverse order.
 import {
   connectNats,
   createDb,
@@ -22,6 +22,7 @@ import { createDirectoryClient, Directory } from './clients/directory.js';
 import { createLocationClient, type LocationClient } from './clients/location.js';
 import type { JobsConfig } from './config.js';
 import { startDirectoryConsumer } from './events/directory-consumer.js';
+import { startLocationConsumer } from './events/location-consumer.js';
 import type { JobsDeps } from './grpc/deps.js';
 import { jobsServices } from './grpc/services.js';
 import type { JobsDb } from './store/schema.js';
@@ -118,6 +119,8 @@ export async function startJobs(opts: {
 
     const consumer = await startDirectoryConsumer({ nc, db, prefix: config.natsPrefix, log, clock });
     closers.push(() => consumer.stop());
+    const locationConsumer = await startLocationConsumer({ nc, prefix: config.natsPrefix, deps });
+    closers.push(() => locationConsumer.stop());
 
     if (opts.delayChecker ?? true) {
       const checker = startDelayChecker(deps, config.delayCheckIntervalMs);

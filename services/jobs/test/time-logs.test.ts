@@ -181,8 +181,9 @@ describe('geofence site visits', () => {
     );
 
     expect(job.status).toBe('assigned');
-    expect(arrival.job?.status).toBe('in_progress');
+    expect(arrival).toMatchObject({ outcome: 'applied', job: { status: 'in_progress' } });
     expect(arrival.timeLog).toBeUndefined();
+    expect(departure.outcome).toBe('applied');
     expect(departure.timeLog).toMatchObject({
       jobId: job.id,
       workerId: t.worker.userId,
@@ -198,13 +199,16 @@ describe('geofence site visits', () => {
     const job = await h.newJob(t);
 
     await visit(job.id, 'arrived', hoursAgo(3), `dup-${job.id}-a`);
-    await visit(job.id, 'arrived', hoursAgo(3), `dup-${job.id}-a`);
+    const arrivedAgain = await visit(job.id, 'arrived', hoursAgo(3), `dup-${job.id}-a`);
     const first = await visit(job.id, 'departed', hoursAgo(1), `dup-${job.id}-d`);
     const again = await visit(job.id, 'departed', hoursAgo(1), `dup-${job.id}-d`);
     const concurrent = await Promise.all(
       [1, 2, 3].map(() => visit(job.id, 'departed', hoursAgo(1), `dup-${job.id}-d`)),
     );
 
+    expect(arrivedAgain.outcome).toBe('duplicate');
+    expect([first.outcome, again.outcome]).toEqual(['applied', 'duplicate']);
+    expect(concurrent.map((r) => r.outcome)).toEqual(['duplicate', 'duplicate', 'duplicate']);
     expect(again.timeLog?.id).toBe(first.timeLog?.id);
     expect(concurrent.map((r) => r.timeLog?.id)).toEqual([first.timeLog?.id, first.timeLog?.id, first.timeLog?.id]);
     expect(await timeLogCount(job.id)).toBe(1);
@@ -215,6 +219,7 @@ describe('geofence site visits', () => {
 
     const res = await visit(job.id, 'departed', hoursAgo(1), `lonely-${job.id}`);
 
+    expect(res.outcome).toBe('no_open_visit');
     expect(res.timeLog).toBeUndefined();
     expect(res.job).toMatchObject({ id: job.id, status: 'assigned' });
     expect(await timeLogCount(job.id)).toBe(0);
@@ -225,10 +230,76 @@ describe('geofence site visits', () => {
 
     const first = hoursAgo(4);
     await visit(job.id, 'arrived', first, `in-${job.id}-1`);
-    await visit(job.id, 'arrived', new Date(first.getTime() + 3_600_000), `in-${job.id}-2`);
+    const second = await visit(job.id, 'arrived', new Date(first.getTime() + 3_600_000), `in-${job.id}-2`);
     const out = await visit(job.id, 'departed', new Date(first.getTime() + 2 * 3_600_000), `in-${job.id}-3`);
 
+    expect(second.outcome).toBe('duplicate');
     expect(out.timeLog!.hours).toBeCloseTo(2, 6);
+  });
+
+  it('ignores an arrival on a closed job, or of a worker not on the job, and says so', async () => {
+    const cancelled = await h.newJob(t);
+    await h.jobs.jobs.transitionJob({ id: cancelled.id, to: 'cancelled', reason: '' }, { caller: t.dispatcher });
+    const open = await h.newJob(t);
+
+    const onClosed = await visit(cancelled.id, 'arrived', hoursAgo(1), `closed-${cancelled.id}`);
+    const outsider = await h.jobs.activity.recordSiteVisit(
+      req.siteVisit({
+        jobId: open.id,
+        workerId: t.outsider.userId,
+        kind: 'arrived',
+        at: hoursAgo(1),
+        eventId: `out-${open.id}`,
+      }),
+      { caller: t.dispatcher },
+    );
+    const outsiderLeaves = await h.jobs.activity.recordSiteVisit(
+      req.siteVisit({
+        jobId: open.id,
+        workerId: t.outsider.userId,
+        kind: 'departed',
+        at: hoursAgo(0.5),
+        eventId: `out-${open.id}-d`,
+      }),
+      { caller: t.dispatcher },
+    );
+
+    expect(onClosed).toMatchObject({ outcome: 'ignored_job_closed', job: { status: 'cancelled' } });
+    expect(outsider).toMatchObject({ outcome: 'ignored_not_assignee', job: { status: 'assigned' } });
+    expect(outsiderLeaves.outcome).toBe('ignored_not_assignee');
+    expect(await timeLogCount(open.id)).toBe(0);
+  });
+
+  it('still logs the visit of a job completed on site when the worker leaves, leaving the job done', async () => {
+    const job = await h.newJob(t);
+    const arrivedAt = hoursAgo(2);
+    await visit(job.id, 'arrived', arrivedAt, `site-done-${job.id}-a`);
+    await h.jobs.jobs.completeJob({ id: job.id, note: '' }, { caller: t.worker });
+
+    const left = await visit(job.id, 'departed', new Date(arrivedAt.getTime() + 3_600_000), `site-done-${job.id}-d`);
+    const late = await visit(job.id, 'arrived', hoursAgo(0.5), `site-done-${job.id}-b`);
+
+    expect(left).toMatchObject({ outcome: 'applied', job: { status: 'done' }, timeLog: { source: 'geofence' } });
+    expect(left.timeLog!.hours).toBeCloseTo(1, 6);
+    expect(late.outcome).toBe('ignored_job_closed');
+  });
+
+  it('does nothing while the tenant has auto-logging off', async () => {
+    const quiet = await h.newTenant('Quiet Heating');
+    await quiet.base.settings({ autoLoggingEnabled: false });
+    const job = await h.newJob(quiet);
+    const report = (kind: string, at: Date, eventId: string) =>
+      h.jobs.activity.recordSiteVisit(
+        req.siteVisit({ jobId: job.id, workerId: quiet.worker.userId, kind, at, eventId }),
+        { caller: quiet.dispatcher },
+      );
+
+    const arrival = await report('arrived', hoursAgo(2), `off-${job.id}-a`);
+    const departure = await report('departed', hoursAgo(1), `off-${job.id}-d`);
+
+    expect(arrival).toMatchObject({ outcome: 'disabled', job: { status: 'assigned' } });
+    expect(departure.outcome).toBe('disabled');
+    expect(await timeLogCount(job.id)).toBe(0);
   });
 
   it('checks the event, and refuses a departure before its arrival', async () => {

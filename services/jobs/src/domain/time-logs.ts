@@ -82,6 +82,74 @@ export function siteVisit(input: SiteVisitInput): SiteVisit {
   return { kind: input.kind as SiteVisitKind, at: validDate('at', input.at), eventId };
 }
 
+/**
+ * What a site visit event did, as recorded against its event id: `arrived` / `departed` changed something,
+ * the others left everything as it was.
+ */
+export type SiteVisitVerdict =
+  | 'arrived'
+  | 'departed'
+  | 'already_inside'
+  | 'no_open_visit'
+  | 'ignored_job_closed'
+  | 'ignored_not_assignee'
+  | 'disabled';
+
+/** What a site visit report answers (RecordSiteVisitResponse.outcome): the verdict, or `duplicate` for a redelivery. */
+export type SiteVisitOutcome =
+  | 'applied'
+  | 'duplicate'
+  | 'no_open_visit'
+  | 'ignored_job_closed'
+  | 'ignored_not_assignee'
+  | 'disabled';
+
+export function siteVisitOutcome(verdict: SiteVisitVerdict | 'redelivered'): SiteVisitOutcome {
+  switch (verdict) {
+    case 'arrived':
+    case 'departed':
+      return 'applied';
+    // A second arrival while the visit is open is the same visit: nothing new, like a redelivery.
+    case 'already_inside':
+    case 'redelivered':
+      return 'duplicate';
+    default:
+      return verdict;
+  }
+}
+
+export interface SiteVisitFacts {
+  kind: SiteVisitKind;
+  autoLoggingEnabled: boolean;
+  jobOpen: boolean;
+  workerOnJob: boolean;
+  /** The worker has an open visit of this job (arrived, not yet departed). */
+  visitOpen: boolean;
+}
+
+/** What a new (not redelivered) site visit event does; each `ignore` names the verdict to record. */
+export type SiteVisitStep =
+  | { do: 'open_visit' }
+  /** Close the open visit and log its time; `moveJob` when the job is still open and the worker on it. */
+  | { do: 'close_visit'; moveJob: boolean }
+  | { do: 'ignore'; verdict: Exclude<SiteVisitVerdict, 'arrived' | 'departed'> };
+
+/**
+ * The site visit rule. With auto-logging off nothing happens. An arrival counts only on an open job the
+ * worker is on. A departure closes the visit its arrival opened whatever happened since: the time was spent
+ * while the job was open (a job completed on site is left right after), and a worker taken off the job while
+ * there still gets it; only the job is then left as it is.
+ */
+export function siteVisitStep(f: SiteVisitFacts): SiteVisitStep {
+  if (!f.autoLoggingEnabled) return { do: 'ignore', verdict: 'disabled' };
+  if (f.kind === 'departed' && f.visitOpen) return { do: 'close_visit', moveJob: f.jobOpen && f.workerOnJob };
+  if (!f.jobOpen) return { do: 'ignore', verdict: 'ignored_job_closed' };
+  if (!f.workerOnJob) return { do: 'ignore', verdict: 'ignored_not_assignee' };
+  if (f.kind === 'departed') return { do: 'ignore', verdict: 'no_open_visit' };
+  if (f.visitOpen) return { do: 'ignore', verdict: 'already_inside' };
+  return { do: 'open_visit' };
+}
+
 /** The automatic time log of a visit: from the arrival to the departure, both device times. */
 export function visitTimeLog(arrivedAt: Date, departedAt: Date): TimeSpan {
   if (departedAt.getTime() <= arrivedAt.getTime()) {

@@ -6,9 +6,9 @@ import type { jobs } from '@fieldline/proto';
 import type { Kysely } from 'kysely';
 import { recordTimeLog } from '../commands/record-time-log.js';
 import { CUSTOMER_ROLES, STAFF_ROLES } from '../domain/directory.js';
-import { moveJobForSiteVisit } from '../domain/job-commands.js';
+import { applySiteVisit } from '../domain/job-commands.js';
 import { idValue } from '../domain/job-input.js';
-import { manualTimeLog, siteVisit, type TimeLog, visitTimeLog } from '../domain/time-logs.js';
+import { manualTimeLog, siteVisit, type TimeLog } from '../domain/time-logs.js';
 import { loadJobForCaller } from '../store/job-access.js';
 import type { JobsDb } from '../store/schema.js';
 import { TimeLogsStore } from '../store/time-logs.store.js';
@@ -91,83 +91,26 @@ export function timeLogsHandlers(deps: JobsDeps): TimeLogsHandlers {
           'SITE_VISIT_FORBIDDEN',
         );
       }
-      const now = deps.clock();
       const result = await inTx(async (tx) => {
-        const store = new TimeLogsStore(tx);
         // Locked: visits of one job apply one after the other, and a redelivery waits for the first to commit.
         const job = await loadJobForCaller(tx, actor, jobId, 'update');
-        if (!(await store.claimEvent(actor.tenantId, visit.eventId, jobId, visit.kind, now))) {
-          const applied = await store.appliedEvent(actor.tenantId, visit.eventId);
-          const timeLog =
-            applied?.outcome === 'departed' && applied.visitId
-              ? await store.byVisit(actor.tenantId, applied.visitId)
-              : undefined;
-          return { job, timeLog, outcome: 'duplicate' as const };
-        }
-        const open = await store.openVisit(actor.tenantId, jobId, workerId);
-        if (visit.kind === 'arrived') {
-          if (open) {
-            await store.recordOutcome(actor.tenantId, visit.eventId, 'already_inside', open.id);
-            return { job, timeLog: undefined, outcome: 'already_inside' as const };
-          }
-          const visitId = newId('visit');
-          await store.openNewVisit(
-            { id: visitId, tenantId: actor.tenantId, jobId, workerId, arrivedAt: visit.at },
-            visit.eventId,
-            now,
-          );
-          const moved = await moveJobForSiteVisit(tx, deps, {
-            tenantId: actor.tenantId,
-            jobId,
-            workerId,
-            kind: 'arrived',
-            at: visit.at,
-          });
-          await store.recordOutcome(actor.tenantId, visit.eventId, 'arrived', visitId);
-          return { job: moved, timeLog: undefined, outcome: 'arrived' as const };
-        }
-        if (!open) {
-          await store.recordOutcome(actor.tenantId, visit.eventId, 'no_open_visit');
-          return { job, timeLog: undefined, outcome: 'no_open_visit' as const };
-        }
-        const span = visitTimeLog(open.arrivedAt, visit.at);
-        await store.closeVisit(actor.tenantId, open.id, visit.at, visit.eventId);
-        const timeLog: TimeLog = {
-          id: newId('tlog'),
+        return applySiteVisit(tx, deps, { job, workerId, visit, reportedBy: actor.userId, via: ctx.caller() });
+      });
+      log.info(
+        {
           tenantId: actor.tenantId,
           jobId,
           workerId,
-          ...span,
-          source: 'geofence',
-          note: '',
-          visitId: open.id,
-          createdBy: actor.userId,
-          createdAt: now,
-        };
-        await recordTimeLog(tx, deps, job, timeLog, actor.userId);
-        // A worker taken off the job while on site still gets the time they spent; the job is left as it is.
-        const stillOnJob = job.assigneeIds.includes(workerId) || job.participantIds.includes(workerId);
-        const moved = stillOnJob
-          ? await moveJobForSiteVisit(tx, deps, {
-              tenantId: actor.tenantId,
-              jobId,
-              workerId,
-              kind: 'departed',
-              at: visit.at,
-            })
-          : job;
-        await store.recordOutcome(actor.tenantId, visit.eventId, 'departed', open.id);
-        return { job: moved, timeLog, outcome: 'departed' as const };
-      });
-      // The response has no outcome field: a departure without arrival and a redelivery answer with the job
-      // as it is and no time log; the log line says which it was.
-      log.info(
-        { tenantId: actor.tenantId, jobId, workerId, eventId: visit.eventId, outcome: result.outcome },
+          eventId: visit.eventId,
+          outcome: result.outcome,
+          verdict: result.verdict,
+        },
         'site visit',
       );
       return {
         job: toProtoJob(result.job, actor),
         timeLog: result.timeLog ? timeLogToProto(result.timeLog) : undefined,
+        outcome: result.outcome,
       };
     }),
   };

@@ -1,7 +1,7 @@
 // SQL for time logs (job_time_logs) and the geofence visits behind the automatic ones (job_site_visits,
 // with job_site_visit_events recording each applied location event so a redelivery changes nothing).
 import type { Kysely } from 'kysely';
-import type { TimeLog, TimeLogSource } from '../domain/time-logs.js';
+import type { SiteVisitVerdict, TimeLog, TimeLogSource } from '../domain/time-logs.js';
 import type { JobsDb } from './schema.js';
 
 export interface JobTimeLogsTable {
@@ -47,8 +47,11 @@ type TimeTables = {
   job_site_visit_events: JobSiteVisitEventsTable;
 };
 
-/** What a location event did: the answer to a redelivery of the same event is read back from it. */
-export type VisitOutcome = 'arrived' | 'already_inside' | 'departed' | 'no_open_visit';
+/**
+ * What a location event did (job_site_visit_events.outcome, 'pending' only inside the claiming transaction):
+ * the answer to a redelivery of the same event is read back from it.
+ */
+export type VisitOutcome = SiteVisitVerdict;
 
 export interface SiteVisitRecord {
   id: string;

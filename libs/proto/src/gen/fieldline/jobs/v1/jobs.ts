@@ -508,8 +508,17 @@ export interface RecordSiteVisitResponse {
   job:
     | Job
     | undefined;
-  /** Set on departure: the automatic time log written. */
-  timeLog: TimeLog | undefined;
+  /** Set on departure: the automatic time log written (also on a redelivery of that departure). */
+  timeLog:
+    | TimeLog
+    | undefined;
+  /**
+   * What the event did: applied (arrival recorded, or departure logged) | duplicate (this event id was
+   * applied before, or an arrival while the worker's visit is already open) | no_open_visit (a departure
+   * without an arrival) | ignored_job_closed (the job is done or cancelled) | ignored_not_assignee (the worker
+   * is not on the job) | disabled (the tenant's auto-logging is off).
+   */
+  outcome: string;
 }
 
 export interface Reminder {
@@ -8324,7 +8333,7 @@ export const RecordSiteVisitRequest: MessageFns<RecordSiteVisitRequest> = {
 };
 
 function createBaseRecordSiteVisitResponse(): RecordSiteVisitResponse {
-  return { job: undefined, timeLog: undefined };
+  return { job: undefined, timeLog: undefined, outcome: "" };
 }
 
 export const RecordSiteVisitResponse: MessageFns<RecordSiteVisitResponse> = {
@@ -8334,6 +8343,9 @@ export const RecordSiteVisitResponse: MessageFns<RecordSiteVisitResponse> = {
     }
     if (message.timeLog !== undefined) {
       TimeLog.encode(message.timeLog, writer.uint32(18).fork()).join();
+    }
+    if (message.outcome !== "") {
+      writer.uint32(26).string(message.outcome);
     }
     return writer;
   },
@@ -8367,6 +8379,14 @@ export const RecordSiteVisitResponse: MessageFns<RecordSiteVisitResponse> = {
             message.timeLog = TimeLog.decode(reader, reader.uint32());
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.outcome = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -8387,6 +8407,7 @@ export const RecordSiteVisitResponse: MessageFns<RecordSiteVisitResponse> = {
         : isSet(object.time_log)
         ? TimeLog.fromJSON(object.time_log)
         : undefined,
+      outcome: isSet(object.outcome) ? globalThis.String(object.outcome) : "",
     };
   },
 
@@ -8397,6 +8418,9 @@ export const RecordSiteVisitResponse: MessageFns<RecordSiteVisitResponse> = {
     }
     if (message.timeLog !== undefined) {
       obj.timeLog = TimeLog.toJSON(message.timeLog);
+    }
+    if (message.outcome !== "") {
+      obj.outcome = message.outcome;
     }
     return obj;
   },
@@ -8410,6 +8434,7 @@ export const RecordSiteVisitResponse: MessageFns<RecordSiteVisitResponse> = {
     message.timeLog = (object.timeLog !== undefined && object.timeLog !== null)
       ? TimeLog.fromPartial(object.timeLog)
       : undefined;
+    message.outcome = object.outcome ?? "";
     return message;
   },
 };
