@@ -48,8 +48,9 @@ describe('DeviceIngest streams', () => {
 
     expect(stored).toEqual([1, 2, 3, 4, 5]);
     expect(stream.status?.code).toBe(status.OK);
+    // Tracks keep 7 decimals of a degree (about 1 cm).
     expect((await trackOf(phone, t0, t0 + 10_000)).map((p) => p.lat)).toEqual(
-      [1, 2, 3, 4, 5].map((s) => 48.85 + s * 1e-4),
+      [1, 2, 3, 4, 5].map((s) => Math.round((48.85 + s * 1e-4) * 1e7) / 1e7),
     );
   });
 

@@ -1,15 +1,15 @@
 // One flush = one PostgreSQL transaction: lock the devices, catch up on what other replicas did to them, run the
 // pings through the engine, write track points (one INSERT), arrival/departure events (outbox) and device states.
 import { type Logger, type Outbox, Unauthenticated } from '@fieldline/platform';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { DeviceSnapshot, LocationEngine, SiteEvent, WorkerPosition } from '../domain/engine.js';
 import { MAX_FUTURE_MS } from '../domain/ping.js';
 import { createStream, type StreamJSON, type StreamOptions } from '../domain/worker-stream.js';
 import { siteEvent } from '../events/location-events.js';
-import { DeviceStateStore, type SavedDevice } from '../store/device-state.store.js';
+import { DeviceStateStore, type SavedDevice, saveDevicesSql } from '../store/device-state.store.js';
 import type { LocationDb } from '../store/schema.js';
 import { dayOf, type TrackPartitions } from '../store/track-partitions.js';
-import { TrackPointsStore, type TrackRow } from '../store/track-points.store.js';
+import { insertTrackSql, TrackBatch } from '../store/track-points.store.js';
 import { type DeviceRef, deviceKey, type Work, type WorkResult } from './ingest-work.js';
 
 export interface FlushOutcome {
@@ -92,7 +92,7 @@ export class Flusher {
             pings,
             stored: 0,
           };
-          const tracks: TrackRow[] = [];
+          const tracks = new TrackBatch();
           const saves: SavedDevice[] = [];
           for (const d of devices) {
             const row = stored.get(d.key);
@@ -105,23 +105,11 @@ export class Flusher {
                 continue;
               }
               const res = engine.ingest(w.tenantId, w.deviceId, w.workerId, w.pings, now, { seqLess: w.seqLess });
-              for (const p of res.newPings) {
-                if (!partitions.keeps(p.deviceTime, now)) continue;
-                tracks.push({
-                  tenantId: w.tenantId,
-                  workerId: w.workerId,
-                  deviceId: w.deviceId,
-                  deviceTime: p.deviceTime,
-                  seq: w.seqLess || !p.seq ? null : p.seq,
-                  lat: p.lat,
-                  lng: p.lng,
-                  accuracyM: p.accuracyM ?? 0,
-                  speedMps: p.speedMps ?? -1,
-                  headingDeg: p.headingDeg ?? -1,
-                  batteryPct: p.batteryPct ?? -1,
-                  altitudeM: p.altitudeM ?? null,
-                  receivedAt: now,
-                });
+              if (res.newPings.length > 0) {
+                const slot = tracks.device(w.tenantId, w.workerId, w.deviceId);
+                for (const p of res.newPings) {
+                  if (partitions.keeps(p.deviceTime, now)) tracks.push(slot, p, w.seqLess || !p.seq ? null : p.seq);
+                }
               }
               outcome.events.push(...res.events);
               if (res.position) position = res.position;
@@ -147,10 +135,16 @@ export class Flusher {
             if (dueAt === undefined) outcome.settled.push(d);
             else outcome.waiting.push({ ...d, seqLess: snapshot.stream.mode === 'time', dueAt });
           }
-          await new TrackPointsStore(tx).insert(tracks);
-          outcome.stored = tracks.length;
+          outcome.stored = tracks.size;
           for (const e of outcome.events) await this.deps.outbox.add(tx, siteEvent(e));
-          await store.save(saves);
+          // Track points and device states in one statement: one round trip fewer per flush.
+          if (tracks.size > 0 && saves.length > 0) {
+            await sql`with t as (${insertTrackSql(tracks, new Date(now))}), s as (${saveDevicesSql(saves)})
+                      select 1`.execute(tx);
+          } else {
+            if (tracks.size > 0) await insertTrackSql(tracks, new Date(now)).execute(tx);
+            await store.save(saves);
+          }
           return { outcome, saves };
         })
         .then(({ outcome, saves }) => {

@@ -1,6 +1,7 @@
 // SQL for device_state: lock a flush's devices in one statement, read back the snapshots that changed elsewhere, write all back in one.
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DeviceSnapshot, WorkerPosition } from '../domain/engine.js';
+import { numberArray, textArray } from './pg-arrays.js';
 import type { LocationDb } from './schema.js';
 
 export interface DeviceKey {
@@ -26,20 +27,30 @@ export class DeviceStateStore {
   constructor(private readonly db: Kysely<LocationDb>) {}
 
   /**
-   * Creates the missing rows and locks every row (`for update`, in key order so two replicas never wait on
-   * each other in a circle). `known[i]` is the version this replica last wrote or read for `keys[i]` (−1 when
-   * it knows none): the state is sent back only where the stored version differs.
+   * Locks every device's row (`for update`, in key order so two replicas never wait on each other in a
+   * circle), creating the missing ones. `known[i]` is the version this replica last wrote or read for
+   * `keys[i]` (−1 when it knows none): the state is sent back only where the stored version differs.
    */
   async lock(keys: ReadonlyArray<DeviceKey & { workerId: string }>, known: readonly number[]): Promise<LockedDevice[]> {
     if (keys.length === 0) return [];
-    const tenants = keys.map((k) => k.tenantId);
-    const devices = keys.map((k) => k.deviceId);
-    const workers = keys.map((k) => k.workerId);
-    await sql`
-      insert into device_state (tenant_id, device_id, worker_id)
-      select * from unnest(${tenants}::text[], ${devices}::text[], ${workers}::text[]) as k(t, d, w)
-      order by 1, 2
-      on conflict do nothing`.execute(this.db);
+    let locked = await this.selectForUpdate(keys, known);
+    if (locked.length < keys.length) {
+      // Devices seen for the first time: one insert (rare), then lock them all again in order.
+      const have = new Set(locked.map((l) => `${l.tenantId}\u0000${l.deviceId}`));
+      const fresh = keys.filter((k) => !have.has(`${k.tenantId}\u0000${k.deviceId}`));
+      await sql`
+        insert into device_state (tenant_id, device_id, worker_id)
+        select * from unnest(${textArray(fresh.map((k) => k.tenantId))}::text[],
+                             ${textArray(fresh.map((k) => k.deviceId))}::text[],
+                             ${textArray(fresh.map((k) => k.workerId))}::text[]) as k(t, d, w)
+        order by 1, 2
+        on conflict do nothing`.execute(this.db);
+      locked = await this.selectForUpdate(keys, known);
+    }
+    return locked;
+  }
+
+  private async selectForUpdate(keys: ReadonlyArray<DeviceKey>, known: readonly number[]): Promise<LockedDevice[]> {
     const rows = await sql<{
       tenant_id: string;
       device_id: string;
@@ -52,7 +63,8 @@ export class DeviceStateStore {
              case when s.version <> k.known then s.state end as state,
              case when s.version <> k.known then s.position end as position
       from device_state s
-      join unnest(${tenants}::text[], ${devices}::text[], ${known.map(Number)}::bigint[]) as k(t, d, known)
+      join unnest(${textArray(keys.map((k) => k.tenantId))}::text[], ${textArray(keys.map((k) => k.deviceId))}::text[],
+                  ${numberArray(known)}::bigint[]) as k(t, d, known)
         on s.tenant_id = k.t and s.device_id = k.d
       order by s.tenant_id, s.device_id
       for update of s`.execute(this.db);
@@ -66,20 +78,7 @@ export class DeviceStateStore {
 
   /** Writes every device's new snapshot and version in one statement. */
   async save(devices: readonly SavedDevice[]): Promise<void> {
-    if (devices.length === 0) return;
-    await sql`
-      update device_state s
-      set worker_id = v.w, version = v.version, state = v.state::jsonb,
-          position = coalesce(v.position::jsonb, s.position), updated_at = now()
-      from unnest(
-        ${devices.map((d) => d.tenantId)}::text[],
-        ${devices.map((d) => d.deviceId)}::text[],
-        ${devices.map((d) => d.workerId)}::text[],
-        ${devices.map((d) => d.version)}::bigint[],
-        ${devices.map((d) => JSON.stringify(d.state))}::text[],
-        ${devices.map((d) => (d.position ? JSON.stringify(d.position) : null))}::text[]
-      ) as v(t, d, w, version, state, position)
-      where s.tenant_id = v.t and s.device_id = v.d`.execute(this.db);
+    if (devices.length > 0) await saveDevicesSql(devices).execute(this.db);
   }
 
   /** Every worker's newest stored position (several devices of one worker: the newest by device time). */
@@ -101,4 +100,21 @@ export class DeviceStateStore {
       .executeTakeFirst();
     return row && { version: Number(row.version), state: row.state as DeviceSnapshot | null };
   }
+}
+
+/** The UPDATE of a flush's device rows (run alone, or as a data-modifying CTE beside the track INSERT). */
+export function saveDevicesSql(devices: readonly SavedDevice[]): RawBuilder<unknown> {
+  return sql`
+    update device_state s
+    set worker_id = v.w, version = v.version, state = v.state::jsonb,
+        position = coalesce(v.position::jsonb, s.position), updated_at = now()
+    from unnest(
+      ${textArray(devices.map((d) => d.tenantId))}::text[],
+      ${textArray(devices.map((d) => d.deviceId))}::text[],
+      ${textArray(devices.map((d) => d.workerId))}::text[],
+      ${numberArray(devices.map((d) => d.version))}::bigint[],
+      ${textArray(devices.map((d) => JSON.stringify(d.state)))}::text[],
+      ${textArray(devices.map((d) => (d.position ? JSON.stringify(d.position) : null)))}::text[]
+    ) as v(t, d, w, version, state, position)
+    where s.tenant_id = v.t and s.device_id = v.d`;
 }

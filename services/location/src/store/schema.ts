@@ -16,6 +16,8 @@ export interface DeviceStateTable {
 export interface TrackPointsTable {
   tenant_id: string;
   worker_id: string;
+  /** workerKey(tenant_id, worker_id): what the index is on. */
+  worker_key: string | null;
   device_id: string;
   device_time: Date;
   seq: number | null;
