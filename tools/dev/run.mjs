@@ -14,6 +14,7 @@ const ports = {
   gateway: Number(env.FIELDLINE_HTTP_PORT ?? 8080),
   accounts: Number(env.FIELDLINE_ACCOUNTS_PORT ?? 50051),
   jobs: Number(env.FIELDLINE_JOBS_PORT ?? 50052),
+  location: Number(env.FIELDLINE_LOCATION_PORT ?? 50053),
 };
 
 const colours = [36, 35, 33, 32, 34, 31, 96, 95];
@@ -77,7 +78,7 @@ function humanLine(line) {
 
 const children = [];
 function startService(svc, i, common) {
-  const child = spawn(process.execPath, [svc.entry], {
+  const child = spawn(process.execPath, [svc.entry, ...(svc.args ?? [])], {
     env: { ...common, ...svc.env(ports) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -93,7 +94,8 @@ function startService(svc, i, common) {
   }
   child.on('exit', (code, signal) => {
     console.log(`${prefix} exited (${signal ?? code})`);
-    if (!stopping) shutdown(1);
+    // A service dying stops the platform; the simulated fleet is a demo and may end alone.
+    if (!stopping && !svc.optional) shutdown(1);
   });
   children.push(child);
   return child;
@@ -143,8 +145,20 @@ try {
   }
   const baseUrl = `http://127.0.0.1:${ports.gateway}`;
   const demo = await seedDemo(baseUrl);
+  // The simulated fleet: every demo co-worker's phone streams pings to location, driving between the sites.
+  startService(
+    {
+      name: 'fleet',
+      entry: 'tools/fleet-sim/run.mjs',
+      args: ['--location-addr', `127.0.0.1:${ports.location}`, '--devices', demo.devicesFile, '--sites', demo.sites],
+      env: () => ({}),
+      optional: true,
+    },
+    services.length,
+    common,
+  );
   console.log(`
-Fieldline is running.
+Fieldline is running, with a simulated fleet of ${demo.phones} phones streaming positions.
   API:       ${baseUrl}   (OpenAPI: ${baseUrl}/openapi.json, docs: ${baseUrl}/docs)
   Tenant:    ${demo.tenant}
   Logins (password for all: ${demo.password}):

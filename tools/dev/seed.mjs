@@ -1,6 +1,6 @@
 // Seeds (idempotently) the demo tenant through the public API: an admin, a dispatcher, three
 // co-workers, a customer with two sites and its client user, and a phone (device) per co-worker.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const PASSWORD = 'fieldline-demo';
 const SLUG = 'demo-field-services';
@@ -81,10 +81,10 @@ export async function seedDemo(baseUrl) {
     tenant = signup.body.tenant.slug;
   }
 
-  const existing = await api('GET', '/v1/users?limit=200', undefined, token);
+  const existing = await api('GET', '/v1/users?limit=100', undefined, token);
   const byEmail = new Map((existing.body.items ?? []).map((u) => [u.email, u]));
 
-  let customer = (await api('GET', '/v1/customers?limit=200', undefined, token)).body.items?.find(
+  let customer = (await api('GET', '/v1/customers?limit=100', undefined, token)).body.items?.find(
     (c) => c.code === 'ACME',
   );
   if (!customer) {
@@ -126,24 +126,28 @@ export async function seedDemo(baseUrl) {
   const coworkers = users.filter((u) => u.role === 'coworker');
   await api('PUT', `/v1/customers/${customer.id}/coworkers`, { userIds: coworkers.map((u) => u.id) }, token);
 
-  // One phone per co-worker; tokens are shown once, so keep them for the fleet simulator.
-  const devices = (await api('GET', '/v1/devices?limit=200', undefined, token)).body.items ?? [];
-  const phones = [];
+  // One phone per co-worker for the fleet simulator. Tokens are shown once, so they are kept in var/; a
+  // co-worker with no token there (first run, or var/ wiped) gets a new phone.
+  const devicesFile = 'var/demo-devices.json';
+  const known = existsSync(devicesFile) ? JSON.parse(readFileSync(devicesFile, 'utf8')) : [];
+  const phones = known.filter((p) => coworkers.some((w) => w.id === p.workerId));
   for (const worker of coworkers) {
-    if (devices.some((d) => d.workerId === worker.id)) continue;
+    if (phones.some((p) => p.workerId === worker.id)) continue;
     const created = await api('POST', '/v1/devices', { workerId: worker.id, name: `${worker.name}'s phone` }, token);
-    if (created.status === 201) phones.push({ workerId: worker.id, ...created.body });
+    if (created.status !== 201) throw new Error(`demo phone failed: ${JSON.stringify(created.body)}`);
+    phones.push({ workerId: worker.id, ...created.body });
   }
-  if (phones.length) {
-    mkdirSync('var', { recursive: true });
-    writeFileSync('var/demo-devices.json', JSON.stringify(phones, null, 2));
-  }
+  mkdirSync('var', { recursive: true });
+  writeFileSync(devicesFile, JSON.stringify(phones, null, 2));
 
   await seedJobs(api, token, customer, coworkers);
 
   return {
     tenant,
     password: PASSWORD,
+    devicesFile,
+    phones: phones.length,
+    sites: customer.sites.map((site) => `${site.lat},${site.lng}`).join(';'),
     logins: [{ role: 'admin', email: ADMIN }, ...people.map((p) => ({ role: p.role, email: p.email }))],
   };
 }

@@ -7,11 +7,21 @@ export const services = [
     ready: { kind: 'tcp', port: (ports) => ports.accounts },
   },
   {
+    name: 'location',
+    entry: 'services/location/dist/main.js',
+    env: (ports) => ({
+      FIELDLINE_GRPC_PORT: String(ports.location),
+      FIELDLINE_ACCOUNTS_ADDR: `127.0.0.1:${ports.accounts}`,
+    }),
+    ready: { kind: 'tcp', port: (ports) => ports.location },
+  },
+  {
     name: 'jobs',
     entry: 'services/jobs/dist/main.js',
     env: (ports) => ({
       FIELDLINE_GRPC_PORT: String(ports.jobs),
       FIELDLINE_ACCOUNTS_ADDR: `127.0.0.1:${ports.accounts}`,
+      FIELDLINE_LOCATION_ADDR: `127.0.0.1:${ports.location}`,
     }),
     ready: { kind: 'tcp', port: (ports) => ports.jobs },
   },
@@ -22,6 +32,7 @@ export const services = [
       FIELDLINE_HTTP_PORT: String(ports.gateway),
       FIELDLINE_ACCOUNTS_ADDR: `127.0.0.1:${ports.accounts}`,
       FIELDLINE_JOBS_ADDR: `127.0.0.1:${ports.jobs}`,
+      FIELDLINE_LOCATION_ADDR: `127.0.0.1:${ports.location}`,
     }),
     ready: { kind: 'http', url: (ports) => `http://127.0.0.1:${ports.gateway}/readyz` },
   },
