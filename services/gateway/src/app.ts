@@ -1,11 +1,16 @@
 // Builds the gateway (plugins, shared schemas, routes) without listening; its gRPC clients close with it.
 import { randomUUID } from 'node:crypto';
+import websocket from '@fastify/websocket';
 import type { Logger } from '@fieldline/platform';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { CredentialCache } from './auth/credential-cache.js';
 import { createAccountsClients } from './clients/accounts-clients.js';
 import { createJobsClients } from './clients/jobs-clients.js';
+import { createLocationClients } from './clients/location-clients.js';
+import { NatsLink } from './clients/nats-link.js';
 import type { GatewayConfig } from './config.js';
+import { LiveHub } from './live/live-hub.js';
+import { LIVE_CLOSE } from './live/live-session.js';
 import { authentication } from './plugins/authentication.js';
 import { errorHandler } from './plugins/error-handler.js';
 import { jsonBody } from './plugins/json-body.js';
@@ -16,17 +21,21 @@ import { typeboxValidatorCompiler } from './plugins/validation.js';
 import { apiKeysRoutes } from './routes/api-keys.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { customersRoutes } from './routes/customers.routes.js';
+import { devicePingsRoutes } from './routes/device-pings.routes.js';
 import { devicesRoutes } from './routes/devices.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { invitationsRoutes } from './routes/invitations.routes.js';
 import { jobActivityRoutes } from './routes/job-activity.routes.js';
 import { jobTypesRoutes } from './routes/job-types.routes.js';
 import { jobsRoutes } from './routes/jobs.routes.js';
+import { liveRoutes } from './routes/live.routes.js';
 import { meRoutes } from './routes/me.routes.js';
+import { osmandRoutes } from './routes/osmand.routes.js';
 import { publicIntakeRoutes } from './routes/public-intake.routes.js';
 import type { RouteDeps } from './routes/route-deps.js';
 import { settingsRoutes } from './routes/settings.routes.js';
 import { usersRoutes } from './routes/users.routes.js';
+import { workerLocationsRoutes } from './routes/worker-locations.routes.js';
 import { ApiKeyView } from './views/api-key.view.js';
 import { AttachmentView } from './views/attachment.view.js';
 import { ErrorResponse } from './views/common.js';
@@ -36,6 +45,7 @@ import { InvitationView } from './views/invitation.view.js';
 import { JobView } from './views/job.view.js';
 import { HistoryEntryView, ProposalView } from './views/job-history.view.js';
 import { JobTypeView } from './views/job-type.view.js';
+import { ShiftView, TrackView, WorkerPositionView } from './views/location.view.js';
 import { NoteView } from './views/note.view.js';
 import { PublicFormView } from './views/public-form.view.js';
 import { ReminderView } from './views/reminder.view.js';
@@ -87,6 +97,9 @@ export async function buildGateway({ config, log }: BuildGatewayOptions): Promis
     HistoryEntryView,
     ProposalView,
     PublicFormView,
+    WorkerPositionView,
+    ShiftView,
+    TrackView,
   ]) {
     app.addSchema(schema);
   }
@@ -99,18 +112,39 @@ export async function buildGateway({ config, log }: BuildGatewayOptions): Promis
     deadlineMs: config.grpcDeadlineMs,
     streamDeadlineMs: config.grpcStreamDeadlineMs,
   });
+  const location = createLocationClients(config.locationAddr, config.grpcDeadlineMs);
+  const nats = new NatsLink(config.natsUrl, log);
+  const live = new LiveHub({
+    connection: () => nats.connection(),
+    livePrefix: config.liveSubjectPrefix,
+    eventPrefix: config.natsPrefix,
+    log,
+  });
   app.addHook('onClose', async () => {
+    live.close();
+    await nats.close();
     accounts.close();
     jobs.close();
+    location.close();
   });
   const cache = new CredentialCache();
-  const deps: RouteDeps = { accounts, jobs, cache, config };
+  const deps: RouteDeps = { accounts, jobs, location, nats, live, cache, config };
 
   await app.register(errorHandler);
   await app.register(jsonBody);
   await app.register(security, { corsOrigins: config.corsOrigins });
   await app.register(rateLimits);
   await app.register(openapi);
+  await app.register(websocket, {
+    // Clients only listen: a message from one is ignored, and a big one is refused outright.
+    options: { maxPayload: 4096 },
+    // At shutdown every live socket is told to reconnect (elsewhere) instead of being cut.
+    preClose: async function (this: FastifyInstance) {
+      for (const client of this.websocketServer.clients) {
+        client.close(LIVE_CLOSE.goingAway.code, LIVE_CLOSE.goingAway.reason);
+      }
+    },
+  });
   await app.register(authentication, { jwtSecret: config.jwtSecret, identity: accounts.identity, cache });
 
   for (const routes of [
@@ -127,6 +161,10 @@ export async function buildGateway({ config, log }: BuildGatewayOptions): Promis
     jobsRoutes,
     jobActivityRoutes,
     publicIntakeRoutes,
+    devicePingsRoutes,
+    osmandRoutes,
+    workerLocationsRoutes,
+    liveRoutes,
   ]) {
     await app.register(routes, deps);
   }

@@ -12,6 +12,8 @@ export function testConfig(overrides: Partial<GatewayConfig> = {}): GatewayConfi
     ...loadGatewayConfig({ FIELDLINE_JWT_SECRET: TEST_SECRET }),
     // Port 9 (discard) on loopback: nothing listens, so calls fail fast with UNAVAILABLE.
     accountsAddr: '127.0.0.1:9',
+    locationAddr: '127.0.0.1:9',
+    natsUrl: 'nats://127.0.0.1:9',
     grpcDeadlineMs: 1000,
     ...overrides,
   };

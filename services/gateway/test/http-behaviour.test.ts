@@ -114,7 +114,7 @@ describe('headers', () => {
 });
 
 describe('probes', () => {
-  it('says it is alive, and not ready while accounts and jobs are unreachable, naming them', async () => {
+  it('says it is alive, and not ready while accounts, jobs, location and NATS are unreachable, naming them', async () => {
     expect((await app.inject({ url: '/livez' })).json()).toEqual({ status: 'ok' });
 
     const ready = await app.inject({ url: '/readyz' });
@@ -122,7 +122,12 @@ describe('probes', () => {
     expect(ready.statusCode).toBe(503);
     expect(ready.json()).toEqual({
       status: 'unavailable',
-      checks: { accounts: expect.stringMatching(/^unreachable/), jobs: expect.stringMatching(/^unreachable/) },
+      checks: {
+        accounts: expect.stringMatching(/^unreachable/),
+        jobs: expect.stringMatching(/^unreachable/),
+        location: expect.stringMatching(/^unreachable/),
+        nats: expect.stringMatching(/^unreachable/),
+      },
     });
   });
 });

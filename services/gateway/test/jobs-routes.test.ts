@@ -301,6 +301,6 @@ describe('probes', () => {
   it('reports jobs in /readyz', async () => {
     const res = await app.inject({ url: '/readyz' });
 
-    expect(res.json()).toEqual({ status: 'ready', checks: { accounts: 'SERVING', jobs: 'SERVING' } });
+    expect(res.json().checks).toMatchObject({ accounts: 'SERVING', jobs: 'SERVING' });
   });
 });

@@ -78,6 +78,17 @@ const JOBS_ROUTES = [
   'POST /v1/public/requests/{formKey}',
   'POST /v1/integrations/voip/calls',
 ];
+const LOCATION_ROUTES = [
+  'POST /v1/device/pings',
+  'GET /osmand',
+  'POST /osmand',
+  'GET /v1/workers/nearest',
+  'GET /v1/workers/positions',
+  'GET /v1/workers/{id}/track',
+  'GET /v1/workers/{id}/shift',
+  'PUT /v1/workers/{id}/shift',
+  'GET /v1/live',
+];
 const PUBLIC = [
   'GET /v1/public/forms/{formKey}',
   'POST /v1/public/requests/{formKey}',
@@ -123,10 +134,19 @@ describe('/openapi.json', () => {
     expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-API-Key' });
   });
 
-  it('lists every identity and jobs route of API.md', () => {
+  it('lists every identity, jobs and location route of API.md', () => {
     const listed = operations().map((o) => o.key);
 
-    expect(listed).toEqual(expect.arrayContaining([...IDENTITY_ROUTES, ...JOBS_ROUTES]));
+    expect(listed).toEqual(expect.arrayContaining([...IDENTITY_ROUTES, ...JOBS_ROUTES, ...LOCATION_ROUTES]));
+  });
+
+  it('documents the track as a GeoJSON Feature and the live feed as a WebSocket upgrade', () => {
+    const track = doc.paths['/v1/workers/{id}/track'].get.responses['200'];
+    const live = doc.paths['/v1/live'].get.responses;
+
+    expect(Object.keys(track.content ?? {})).toEqual(['application/geo+json']);
+    expect(refsIn(track)).toContain('#/components/schemas/Track');
+    expect(Object.keys(live)).toEqual(expect.arrayContaining(['101', '401', '426']));
   });
 
   it('documents the attachment upload as multipart with a binary file part', () => {

@@ -2,6 +2,7 @@
 // relations, settings); this table only turns away roles that can never succeed. Belongs beside the identity
 // actions in libs/auth's policy once that lib takes jobs actions.
 import { type Action, can, type Role } from '@fieldline/auth';
+import { isLocationAction, type LocationAction, mayPerformLocation } from './location-policy.js';
 
 const everyone = ['admin', 'dispatcher', 'coworker', 'client', 'guest'] as const;
 // Staff of the tenant: the people who do or dispatch the work (the jobs service's STAFF_ROLES).
@@ -48,14 +49,15 @@ const table = {
 export type JobAction = keyof typeof table;
 export const JOB_ACTIONS = Object.keys(table) as readonly JobAction[];
 
-/** What a route may declare as `config.action`: an identity action of libs/auth or a jobs action. */
-export type RouteAction = Action | JobAction;
+/** What a route may declare as `config.action`: an identity action of libs/auth, a jobs or a location action. */
+export type RouteAction = Action | JobAction | LocationAction;
 
 const isJobAction = (action: string): action is JobAction => Object.hasOwn(table, action);
 
 /** Whether `role` may perform `action` at all. Unknown actions and roles are refused. */
 export function mayPerform(role: Role, action: RouteAction): boolean {
   if (isJobAction(action)) return (table[action] as readonly Role[]).includes(role);
+  if (isLocationAction(action)) return mayPerformLocation(role, action);
   return can(role, action);
 }
 

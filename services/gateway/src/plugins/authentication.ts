@@ -19,9 +19,13 @@ declare module 'fastify' {
     action?: RouteAction;
     /** Which kinds of credential may call the route; users and API keys unless said otherwise. */
     principals?: PrincipalKind[];
+    /** Also take an access token from `?access_token=` (a browser cannot set headers on a WebSocket). */
+    tokenInQuery?: boolean;
   }
   interface FastifyRequest {
     caller: Caller | undefined;
+    /** When the caller's access token expires (epoch ms); undefined for device tokens and API keys. */
+    credentialExpiresAt: number | undefined;
   }
 }
 
@@ -42,6 +46,7 @@ export function callerOf(request: FastifyRequest): Caller {
 export const authentication = fp(
   async (app: FastifyInstance, opts: AuthenticationOptions) => {
     app.decorateRequest('caller', undefined);
+    app.decorateRequest('credentialExpiresAt', undefined);
 
     // Fail closed at start-up: a route that says neither who may call it nor that it is public is a bug.
     app.addHook('onRoute', (route) => {
@@ -53,24 +58,31 @@ export const authentication = fp(
     app.addHook('onRequest', async (request) => {
       const config = request.routeOptions.config;
       if (!config || config.public || !config.action) return;
-      const credential = credentialOf(request);
+      const credential = credentialOf(request, { query: config.tokenInQuery === true });
       if (!credential) throw unauthenticated('this route needs a credential: Authorization: Bearer <token>');
-      const caller = await resolve(credential, opts);
+      const { caller, expiresAt } = await resolve(credential, opts);
       const principals = config.principals ?? DEFAULT_PRINCIPALS;
       if (!principals.includes(caller.kind))
         throw forbidden(`a ${caller.kind.replace('_', ' ')} cannot call this route`);
       if (!mayPerform(caller.role as Role, config.action)) throw forbidden(`a ${caller.role} may not ${config.action}`);
       request.caller = caller;
+      request.credentialExpiresAt = expiresAt;
     });
   },
   { name: 'fieldline-authentication' },
 );
 
-async function resolve(credential: Credential, opts: AuthenticationOptions): Promise<Caller> {
+async function resolve(
+  credential: Credential,
+  opts: AuthenticationOptions,
+): Promise<{ caller: Caller; expiresAt?: number }> {
   if (credential.kind === 'jwt') {
     try {
       const claims = verifyAccessToken(credential.value, { secret: opts.jwtSecret });
-      return { kind: 'user', tenantId: claims.tid, userId: claims.sub, role: claims.role, customerId: claims.cid };
+      return {
+        caller: { kind: 'user', tenantId: claims.tid, userId: claims.sub, role: claims.role, customerId: claims.cid },
+        expiresAt: claims.exp * 1000,
+      };
     } catch (err) {
       if (err instanceof InvalidToken)
         throw unauthenticated(err.reason === 'expired' ? 'the access token has expired' : 'invalid access token');
@@ -79,7 +91,7 @@ async function resolve(credential: Credential, opts: AuthenticationOptions): Pro
   }
   const hash = hashOpaqueToken(credential.value);
   const cached = opts.cache.get(hash);
-  if (cached) return cached;
+  if (cached) return { caller: cached };
   const request: accounts.AuthenticateRequest = {
     credential:
       credential.kind === 'device_token'
@@ -99,7 +111,7 @@ async function resolve(credential: Credential, opts: AuthenticationOptions): Pro
   }
   const caller = toCaller(principal);
   opts.cache.set(hash, caller);
-  return caller;
+  return { caller };
 }
 
 function toCaller(p: accounts.Principal): Caller {

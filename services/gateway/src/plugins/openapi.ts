@@ -17,6 +17,12 @@ export const API_TAGS = [
   { name: 'jobs', description: 'Jobs from request to completion: assignment, negotiation, status, history' },
   { name: 'job-activity', description: 'Notes, attachments, time logs and reminders on jobs' },
   { name: 'public', description: 'Jobs from outside: the public request form and the VoIP webhook' },
+  {
+    name: 'location',
+    description:
+      "Workers' positions, the nearest available workers, tracks, shifts and skills; phones' GPS fixes (device " +
+      'batches and the Traccar Client / OsmAnd protocol); the live WebSocket feed',
+  },
   { name: 'health', description: 'Probes' },
 ];
 

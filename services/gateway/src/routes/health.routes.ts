@@ -14,7 +14,7 @@ const Ready = Type.Object({
   }),
 });
 
-export async function healthRoutes(app: FastifyInstance, { accounts, jobs }: RouteDeps) {
+export async function healthRoutes(app: FastifyInstance, { accounts, jobs, location, nats }: RouteDeps) {
   app.get(
     '/livez',
     {
@@ -33,8 +33,14 @@ export async function healthRoutes(app: FastifyInstance, { accounts, jobs }: Rou
         check(READY_CHECK_DEADLINE_MS).catch(
           (err: { code?: number }) => `unreachable (${status[err.code ?? status.UNKNOWN] ?? 'UNKNOWN'})`,
         );
-      const [accountsStatus, jobsStatus] = await Promise.all([probe(accounts.health), probe(jobs.health)]);
-      const checks = { accounts: accountsStatus, jobs: jobsStatus };
+      const [accountsStatus, jobsStatus, locationStatus, natsStatus] = await Promise.all([
+        probe(accounts.health),
+        probe(jobs.health),
+        probe(location.health),
+        // The live feed's connection (opened by this probe if no socket has yet).
+        nats.health(READY_CHECK_DEADLINE_MS),
+      ]);
+      const checks = { accounts: accountsStatus, jobs: jobsStatus, location: locationStatus, nats: natsStatus };
       const ready = Object.values(checks).every((s) => s === 'SERVING');
       reply.code(ready ? 200 : 503);
       return { status: ready ? ('ready' as const) : ('unavailable' as const), checks };
