@@ -61,6 +61,8 @@ function summary(label, r) {
   };
 }
 
+// The machine may be shared: its load when the run starts and ends is printed beside the figures.
+const loadAtStart = os.loadavg()[0];
 const stamp = `${Date.now()}_${randomBytes(2).toString('hex')}`;
 const common = {
   FIELDLINE_JWT_SECRET: randomBytes(32).toString('base64url'),
@@ -225,7 +227,7 @@ try {
       cpu: cpus[0]?.model ?? 'unknown',
       'RAM GiB': Math.round(os.totalmem() / 2 ** 30),
       node: process.version,
-      'load avg (1 min) at the end': os.loadavg()[0].toFixed(1),
+      'load avg (1 min) start → end': `${loadAtStart.toFixed(1)} → ${os.loadavg()[0].toFixed(1)}`,
     },
   ]);
 } finally {
