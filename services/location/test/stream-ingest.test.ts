@@ -1,6 +1,7 @@
 // Phones streaming pings over gRPC: acks after durable writes, resends without duplicates, bad pings rejected
 // with reasons while the stream goes on, token checks, oversize batches, a restart that resumes every phone.
 
+import { waitFor } from '@fieldline/testing';
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
@@ -153,6 +154,28 @@ describe('DeviceIngest streams', () => {
     expect(await storedSeqs(phone)).toEqual([]);
   });
 
+  it('cuts a deactivated worker off: their position goes and their stream ends as UNAUTHENTICATED', async () => {
+    const phone = await tenant.phone();
+    const t0 = Date.now() - 60_000;
+    const stream = DeviceStream.open(addr(), phone.token);
+    stream.send([ping(1, t0, 48.85, 2.35)]);
+    await stream.waitAcked(1);
+
+    await h.accounts.users.deactivateUser({ id: phone.worker.id }, { caller: tenant.admin });
+    await waitFor(
+      async () =>
+        !(await h.api[0].listPositions({}, { caller: tenant.admin })).positions.some(
+          (p) => p.workerId === phone.worker.id,
+        ),
+      { what: 'the position to go' },
+    );
+    stream.send([ping(2, t0 + 1000, 48.85, 2.35)]);
+    await stream.closed();
+
+    expect(stream.status?.code).toBe(status.UNAUTHENTICATED);
+    expect(await storedSeqs(phone)).toEqual([1]);
+  });
+
   it('answers IngestPings only for device callers', async () => {
     const res = await failure(
       h.api[0].ingestPings({ pings: [ping(1, Date.now(), 48.85, 2.35)], seqLess: false }, { caller: tenant.admin }),
@@ -194,5 +217,49 @@ describe('a restarted location service', () => {
     expect(rows.rows.map((r) => Number(r.seq))).toEqual([1, 2, 3, 4, 5, 6, 7]);
     const positions = await h.api[i].listPositions({}, { caller: tenant.admin });
     expect(positions.positions.map((p) => p.workerId)).toEqual([phone.worker.id]);
+  });
+});
+
+describe('gaps nobody fills, and shutting down', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startHarness('gaps', { config: { gapTimeoutSeconds: 1 } });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('gives up on a missing seq after the gap timeout and acks past it on the open stream', async () => {
+    const tenant = await Tenant.create(h);
+    const phone = await tenant.phone();
+    const t0 = Date.now() - HOUR;
+    const stream = DeviceStream.open(h.addresses[0], phone.token);
+
+    stream.send([ping(1, t0, 48.85, 2.35), ping(2, t0 + 1000, 48.85, 2.35), ping(4, t0 + 3000, 48.85, 2.35)]);
+    await stream.waitAcked(2);
+    await stream.waitAcked(4);
+    await stream.finish();
+
+    expect(stream.acks.map((a) => a.ackedSeq)).toContain(2);
+    const rows = await sql<{ seq: number }>`
+      select seq from track_points where device_id = ${phone.deviceId} order by seq`.execute(h.replicas[0].db);
+    expect(rows.rows.map((r) => Number(r.seq))).toEqual([1, 2, 4]);
+  });
+
+  it('acks what it has read when it stops, then ends the streams as UNAVAILABLE so phones reconnect elsewhere', async () => {
+    const tenant = await Tenant.create(h);
+    const phone = await tenant.phone();
+    const i = await h.addReplica();
+    const t0 = Date.now() - HOUR;
+    const stream = DeviceStream.open(h.addresses[i], phone.token);
+    stream.send([1, 2, 3].map((s) => ping(s, t0 + s * 1000, 48.85, 2.35)));
+    await stream.waitAcked(3);
+
+    await h.replicas[i].stop();
+    await stream.closed();
+
+    expect(stream.status).toMatchObject({ code: status.UNAVAILABLE, errorCode: 'SHUTTING_DOWN' });
+    expect(stream.ackedSeq).toBe(3);
   });
 });
