@@ -24,7 +24,7 @@ describe('jobFence', () => {
       siteId: 's1',
       shape: { kind: 'circle', lat: 52.5, lng: 13.4, radiusM: 80 },
     });
-    expect([...(f?.workerIds as Set<string>)]).toEqual(['w1', 'w2']);
+    expect(f?.workerIds).toEqual(new Set(['w1', 'w2']));
   });
 
   it('uses the default radius when the job gives none', () => {
