@@ -494,18 +494,18 @@ export class LocationEngine {
   /** One ping against every fence it may matter to: the nearby ones, and the ones the worker is at. */
   private applyPresence(t: TenantState, ctx: DeviceContext, ping: Ping, params: PresenceParams, out: SiteEvent[]) {
     const workerId = ctx.workerId;
-    const candidates = t.fences.candidates(ping.lat, ping.lng);
+    const hits = t.fences.near(ping.lat, ping.lng);
     const first = out.length;
-    for (const f of candidates) {
-      if (f.watches(workerId)) this.observe(t, ctx, f, ping, f.zone(ping.lat, ping.lng), params, out);
+    for (const { fence, zone } of hits) {
+      if (fence.watches(workerId)) this.observe(t, ctx, fence, ping, zone, params, out);
     }
     const active = t.presence.activeFences(workerId);
     if (active !== undefined) {
       for (const fenceId of [...active.keys()]) {
         const f = t.fences.get(fenceId);
         if (f === undefined || !f.watches(workerId)) t.presence.forget(workerId, fenceId);
-        // Not a candidate means beyond the fence's grown box: outside its band.
-        else if (!candidates.includes(f)) this.observe(t, ctx, f, ping, 'outside', params, out);
+        // Not near means beyond the fence and its band.
+        else if (!hits.some((h) => h.fence === f)) this.observe(t, ctx, f, ping, 'outside', params, out);
       }
     }
     // One ping may settle several fences: a fixed order keeps replays identical.

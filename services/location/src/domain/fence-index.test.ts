@@ -51,7 +51,7 @@ function outsideBy(shape: FenceShape, lat: number, lng: number): number {
 }
 
 describe('FenceIndex.candidates', () => {
-  it('lists every fence a point is inside or in the band of, and zones agree with brute force', () => {
+  it('lists every fence a point is inside or in the band of, zones agree with brute force, near() with both', () => {
     fc.assert(
       fc.property(
         fc.array(shapeArb, { minLength: 1, maxLength: 30 }),
@@ -76,11 +76,18 @@ describe('FenceIndex.candidates', () => {
             const [clat, clng] = s.kind === 'circle' ? [s.lat, s.lng] : [s.ring[0][1], s.ring[0][0]];
             const [lat, lng] = destination(clat, clng, bearing, dist);
             const plain = new Set(index.candidates(lat, lng).map((f) => f.id));
+            const near = index.near(lat, lng).map((h) => `${h.fence.id}:${h.zone}`);
+            const viaCandidates = index
+              .candidates(lat, lng)
+              .map((f) => `${f.id}:${f.zone(lat, lng)}`)
+              .filter((z) => !z.endsWith(':outside'));
+            expect(near.sort()).toEqual(viaCandidates.sort());
             const wide = new Set(index.candidates(lat, lng, extraM).map((f) => f.id));
             shapes.forEach((shape, i) => {
               const c = compiled[i];
               const off = outsideBy(shape, lat, lng);
-              const nearEdge = Math.abs(off) < 1e-3 || Math.abs(off - c.marginM) < 1e-3;
+              const nearEdge =
+                Math.abs(off) < 1e-3 || Math.abs(off - c.marginM) < 1e-3 || Math.abs(off - extraM) < 1e-3;
               if (off <= c.marginM) expect(plain.has(c.id)).toBe(true);
               if (off <= c.marginM + extraM) expect(wide.has(c.id)).toBe(true);
               if (!nearEdge) {

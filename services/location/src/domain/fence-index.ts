@@ -8,17 +8,28 @@ export const DEFAULT_FENCE_CELL_M = 500;
 /** A fence covering more cells than this (a whole city) is kept in a short list tested on every query. */
 export const DEFAULT_MAX_CELLS_PER_FENCE = 4096;
 
-/** One cell's fences, with their boxes packed [south, north, west, east, ...] so a check reads memory in order. */
+/**
+ * One cell's fences, packed per fence as [south, north, west, east, cx, cy, cz, insideC2, bandC2] (cx NaN
+ * for a polygon) so a check reads memory in order and decides a circle without touching the fence.
+ */
 interface Cell {
   boxes: number[];
   fences: CompiledFence[];
+}
+
+const STRIDE = 9;
+
+/** A fence the point is inside of, or in the hysteresis band of. */
+export interface FenceHit {
+  fence: CompiledFence;
+  zone: 'inside' | 'band';
 }
 
 /**
  * Each fence is registered in every cell its box (grown by its own exit margin) overlaps, so
  * `candidates` reads one cell and keeps the entries whose box holds the point: every fence the point
  * is inside or in the band of, and few others. Asking with an extra margin reads the cells around.
- * Boxes are copied into the cell: following a pointer per fence to its box costs a cache miss each.
+ * Boxes (and circles) are copied into the cell: following a pointer per fence costs a cache miss each.
  */
 export class FenceIndex {
   private readonly grid: CellGrid;
@@ -49,6 +60,7 @@ export class FenceIndex {
       this.large.push(compiled);
     } else {
       const { south, north, west, east } = compiled.bbox;
+      const circle = compiled.isCircle;
       this.grid.forEachCellInBox(compiled.bbox, (row, col) => {
         let cols = this.rows[row];
         if (cols === undefined) {
@@ -60,7 +72,17 @@ export class FenceIndex {
           cell = { boxes: [], fences: [] };
           cols.set(col, cell);
         }
-        cell.boxes.push(south, north, west, east);
+        cell.boxes.push(
+          south,
+          north,
+          west,
+          east,
+          circle ? compiled.cx : Number.NaN,
+          compiled.cy,
+          compiled.cz,
+          compiled.insideC2,
+          compiled.bandC2,
+        );
         cell.fences.push(compiled);
         cells.push(row, col);
       });
@@ -85,8 +107,8 @@ export class FenceIndex {
       const last = cell.fences.length - 1;
       cell.fences[i] = cell.fences[last];
       cell.fences.pop();
-      for (let j = 0; j < 4; j++) cell.boxes[4 * i + j] = cell.boxes[4 * last + j];
-      cell.boxes.length = 4 * last;
+      for (let j = 0; j < STRIDE; j++) cell.boxes[STRIDE * i + j] = cell.boxes[STRIDE * last + j];
+      cell.boxes.length = STRIDE * last;
       if (last === 0) cols.delete(cells[k + 1]);
     }
     return true;
@@ -120,7 +142,7 @@ export class FenceIndex {
       const cell = this.rows[row]?.get(this.grid.wrapCol(row, this.grid.colUnwrapped(row, lng)));
       if (cell !== undefined) {
         const b = cell.boxes;
-        for (let i = 0, j = 0; j < b.length; i++, j += 4) {
+        for (let i = 0, j = 0; j < b.length; i++, j += STRIDE) {
           if (lat < b[j] || lat > b[j + 1]) continue;
           const west = b[j + 2];
           const east = b[j + 3];
@@ -141,6 +163,52 @@ export class FenceIndex {
       }
     });
     for (const f of this.large) if (bboxIntersects(f.bbox, query)) out.push(f);
+    return out;
+  }
+
+  /**
+   * Every fence the point is inside of or in the band of, with which: candidates and zones in one pass.
+   * Exact (circles by great-circle distance); the same answers as `candidates` then `zone`, faster.
+   */
+  near(lat: number, lng: number): FenceHit[] {
+    assertLatLng(lat, lng);
+    const out: FenceHit[] = [];
+    const row = this.grid.row(lat);
+    const cell = this.rows[row]?.get(this.grid.wrapCol(row, this.grid.colUnwrapped(row, lng)));
+    if (cell !== undefined) {
+      const b = cell.boxes;
+      let qx = Number.NaN;
+      let qy = 0;
+      let qz = 0;
+      for (let i = 0, j = 0; j < b.length; i++, j += STRIDE) {
+        if (lat < b[j] || lat > b[j + 1]) continue;
+        const west = b[j + 2];
+        const east = b[j + 3];
+        if (!(west <= east ? lng >= west && lng <= east : lng >= west || lng <= east)) continue;
+        const cx = b[j + 4];
+        if (Number.isNaN(cx)) {
+          const fence = cell.fences[i];
+          const zone = fence.zone(lat, lng);
+          if (zone !== 'outside') out.push({ fence, zone });
+          continue;
+        }
+        if (Number.isNaN(qx)) {
+          const cosLat = Math.cos((lat * Math.PI) / 180);
+          qx = cosLat * Math.cos((lng * Math.PI) / 180);
+          qy = cosLat * Math.sin((lng * Math.PI) / 180);
+          qz = Math.sin((lat * Math.PI) / 180);
+        }
+        const dx = qx - cx;
+        const dy = qy - b[j + 5];
+        const dz = qz - b[j + 6];
+        const c2 = dx * dx + dy * dy + dz * dz;
+        if (c2 <= b[j + 8]) out.push({ fence: cell.fences[i], zone: c2 <= b[j + 7] ? 'inside' : 'band' });
+      }
+    }
+    for (const fence of this.large) {
+      const zone = fence.zone(lat, lng);
+      if (zone !== 'outside') out.push({ fence, zone });
+    }
     return out;
   }
 

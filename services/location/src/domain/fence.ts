@@ -82,11 +82,13 @@ export class CompiledFence {
   readonly bbox: BBox;
   /** Set by the fence index to list a fence once per query. */
   stamp = 0;
-  private readonly cx: number;
-  private readonly cy: number;
-  private readonly cz: number;
-  private readonly insideC2: number;
-  private readonly bandC2: number;
+  /** A circle's centre as a unit vector (0 for a polygon). */
+  readonly cx: number;
+  readonly cy: number;
+  readonly cz: number;
+  /** Squared chords of the radius and of radius + margin: a point is inside / in the band within them. */
+  readonly insideC2: number;
+  readonly bandC2: number;
   private readonly polygon: LocalPolygon | undefined;
   private readonly radiusM: number;
 
@@ -117,6 +119,10 @@ export class CompiledFence {
 
   get id(): string {
     return this.fence.id;
+  }
+
+  get isCircle(): boolean {
+    return this.polygon === undefined;
   }
 
   /** Whether the fence watches this worker (job fences watch the job's assignees only). */

@@ -26,6 +26,7 @@ function pointIn(region: Region): fc.Arbitrary<[number, number]> {
 interface Case {
   cellM: number;
   ringsOnly: boolean;
+  level: 'auto' | 'fine' | 'coarse';
   points: Array<[number, number]>;
   moves: Array<[number, number, number]>;
   removals: number[];
@@ -37,6 +38,7 @@ const caseArb: fc.Arbitrary<Case> = fc.constantFrom(...REGIONS).chain((region) =
     .record({
       cellM: fc.constantFrom(1000, 5000, 50_000, 300_000),
       ringsOnly: fc.boolean(),
+      level: fc.constantFrom<Case['level']>('auto', 'fine', 'coarse'),
       points: fc.array(pointIn(region), { minLength: 0, maxLength: 250 }),
       moveTo: fc.array(pointIn(region), { maxLength: 80 }),
       moveIdx: fc.array(fc.nat(), { maxLength: 80 }),
@@ -54,9 +56,10 @@ const caseArb: fc.Arbitrary<Case> = fc.constantFrom(...REGIONS).chain((region) =
         { minLength: 1, maxLength: 6 },
       ),
     })
-    .map(({ cellM, ringsOnly, points, moveTo, moveIdx, removals, queries }) => ({
+    .map(({ cellM, ringsOnly, level, points, moveTo, moveIdx, removals, queries }) => ({
       cellM,
       ringsOnly,
+      level,
       points,
       moves: moveTo.map(([la, ln], i) => [moveIdx[i] ?? i, la, ln] as [number, number, number]),
       removals,
@@ -100,7 +103,7 @@ describe('WorkerIndex.nearest', () => {
   it('equals brute force over random points, moves and removals (antimeridian, poles, metro)', () => {
     fc.assert(
       fc.property(caseArb, (c) => {
-        const index = new WorkerIndex<number>({ cellM: c.cellM, ringsOnly: c.ringsOnly });
+        const index = new WorkerIndex<number>({ cellM: c.cellM, ringsOnly: c.ringsOnly, level: c.level });
         const truth = new Map<string, { lat: number; lng: number; n: number }>();
         c.points.forEach(([lat, lng], n) => {
           index.upsert(`w${n}`, lat, lng, n);
@@ -131,23 +134,28 @@ describe('WorkerIndex.nearest', () => {
     );
   });
 
-  it('finds the K nearest among dense metro points (ring scan, early stop) like brute force', () => {
-    const index = new WorkerIndex<number>();
+  it.each([
+    ['auto', 0.9, 1.35],
+    ['fine', 0.9, 1.35],
+    ['coarse', 0.9, 1.35],
+    ['auto', 9, 12],
+  ] as const)('finds the K nearest among 10,000 points (%s level, %s° × %s°) like brute force', (level, dLat, dLng) => {
+    const index = new WorkerIndex<number>({ level });
     const truth = new Map<string, { lat: number; lng: number; n: number }>();
     let seed = 42;
     const rnd = () => {
       seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
       return seed / 2 ** 31;
     };
-    for (let n = 0; n < 20_000; n++) {
-      const lat = 48.4 + rnd() * 0.9;
-      const lng = 1.7 + rnd() * 1.35;
+    for (let n = 0; n < 10_000; n++) {
+      const lat = 44 + rnd() * dLat;
+      const lng = -2 + rnd() * dLng;
       index.upsert(`w${n}`, lat, lng, n);
       truth.set(`w${n}`, { lat, lng, n });
     }
-    for (let i = 0; i < 50; i++) {
+    for (let i = 0; i < 40; i++) {
       const q = {
-        at: [48.4 + rnd() * 0.9, 1.7 + rnd() * 1.35] as [number, number],
+        at: [44 + rnd() * dLat, -2 + rnd() * dLng] as [number, number],
         radiusM: 25_000,
         limit: 10,
         evenOnly: false,

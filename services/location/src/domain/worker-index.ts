@@ -1,21 +1,15 @@
-// Latest positions of moving points (one tenant's workers) in a cell map: O(1) updates, exact nearest-K within a radius.
-import { type CellGrid, cellGrid } from './cell-grid.js';
-import { CellTable } from './cell-table.js';
-import {
-  assertLatLng,
-  chordSquaredForM,
-  EARTH_RADIUS_M,
-  lngHalfWidthDeg,
-  MAX_DISTANCE_M,
-  metresForChordSquared,
-} from './geo.js';
+// Latest positions of moving points (one tenant's workers) in cell maps: O(1) updates, exact nearest-K within a radius.
+
+import { assertLatLng, chordSquaredForM, MAX_DISTANCE_M, metresForChordSquared } from './geo.js';
+import { GridLevel, type SlotFilter } from './grid-level.js';
+import { TopK } from './top-k.js';
 
 export interface NearestOptions<D> {
   /** Only points within this great-circle distance (metres); default: anywhere. */
   radiusM?: number;
   /** At most this many results; default 10. */
   limit?: number;
-  /** Only points this accepts; called on candidates within the radius only. */
+  /** Only points this accepts; called on candidates within the radius only. Must not change the index. */
   filter?: (id: string, data: D) => boolean;
 }
 
@@ -34,54 +28,54 @@ export interface IndexedPoint<D> {
   data: D;
 }
 
+export interface WorkerIndexOptions {
+  /** Fine cell size (metres, ≥ 500); default 1000. */
+  cellM?: number;
+  /** Coarse cells are this many fine cells wide (0: none); default 8. */
+  coarseFactor?: number;
+  /** For tests and benchmarks: never fall back to the linear scan; force a level. */
+  ringsOnly?: boolean;
+  level?: 'auto' | 'fine' | 'coarse';
+}
+
 export const DEFAULT_WORKER_CELL_M = 1000;
+const DEFAULT_COARSE_FACTOR = 8;
 const INITIAL_CAPACITY = 1024;
-/** Ring bounds are shaved by this fraction so floating point never lets them overstate what was scanned. */
-const RING_SLACK = 1e-9;
-const LNG_EPS = 1e-9;
 
 /**
- * Each occupied cell holds its points as unit vectors, packed [x, y, z, slot, ...] in one array of
- * doubles, so a scan reads memory in order and a candidate costs three subtractions and multiplications:
- * the squared chord orders points exactly like the great-circle distance, and one asin per result turns
- * it into metres. Moving a point within its cell rewrites its entry; across cells it is a swap-remove and
- * a push. Slots (dense per-point arrays) keep ids, payloads and where each point's entry is.
- *
- * `nearest` scans rings of cells outward. After ring k every cell holding a point closer than k row
- * heights has been scanned (rows cover ±k·H of latitude; each row covers the circle's full longitude
- * span asin(sin δ / cos φ), or the whole row when the circle holds a pole), so the search stops as soon
- * as the K-th best is closer than that, or the radius is covered. When the search area has more cells
- * than the index has points, a linear scan of the dense arrays is cheaper and just as exact.
+ * Points are kept at two resolutions (see grid-level.ts): fine 1 km cells suit a city with several
+ * workers per km², where the K nearest lie in the next few cells; coarse 8 km cells suit a countryside
+ * with a worker every few km², where fine rings would mostly read empty cells. A query picks by the
+ * count in the coarse cell it falls in: scanning 3 × 3 fine cells should find K when that cell holds at
+ * least 64·K/9 points. Both searches are exact; the choice only changes speed. When the search area
+ * has more cells than the index has points, a linear scan is cheaper and just as exact.
+ * Slots (dense per-point arrays) keep ids, payloads and positions.
  */
 export class WorkerIndex<D> {
-  private readonly grid: CellGrid;
-  private readonly rowHeightM: number;
+  private readonly fine: GridLevel;
+  private readonly coarse: GridLevel | undefined;
+  private readonly coarseFactor: number;
   private readonly slotOf = new Map<string, number>();
-  /** cell key → [x, y, z, slot, x, y, z, slot, ...] */
-  private readonly cells = new CellTable<number[]>();
   private ids: Array<string | undefined> = [];
   private payload: Array<D | undefined> = [];
   private lat = new Float64Array(INITIAL_CAPACITY);
   private lng = new Float64Array(INITIAL_CAPACITY);
-  private cellOf = new Int32Array(INITIAL_CAPACITY);
-  /** Offset of the point's entry in its cell's array. */
-  private posInCell = new Int32Array(INITIAL_CAPACITY);
   private readonly free: number[] = [];
   private used = 0;
-  // Query scratch, reused: allocating typed arrays per query costs more than the scan itself.
   private scratchTop: TopK | undefined;
-  private scratchLo = new Int32Array(64);
-  private scratchHi = new Int32Array(64);
   private querying = false;
-
   private readonly ringsOnly: boolean;
+  private readonly level: 'auto' | 'fine' | 'coarse';
 
-  /** `ringsOnly` (tests, benchmarks) never falls back to the linear scan. */
-  constructor(options: { cellM?: number; ringsOnly?: boolean } = {}) {
-    this.grid = cellGrid(options.cellM ?? DEFAULT_WORKER_CELL_M);
-    if (this.grid.cellCount > 0x7fffffff) throw new RangeError('cellM must be at least 500 m for the worker index');
+  constructor(options: WorkerIndexOptions = {}) {
+    const cellM = options.cellM ?? DEFAULT_WORKER_CELL_M;
+    this.coarseFactor = options.coarseFactor ?? DEFAULT_COARSE_FACTOR;
+    this.fine = new GridLevel(cellM, INITIAL_CAPACITY);
+    // Cells of 1000 km are as coarse as a grid gets; past that a second level has nothing to add.
+    const coarseM = cellM * this.coarseFactor;
+    this.coarse = this.coarseFactor > 1 && coarseM <= 1_000_000 ? new GridLevel(coarseM, INITIAL_CAPACITY) : undefined;
     this.ringsOnly = options.ringsOnly ?? false;
-    this.rowHeightM = (this.grid.dLat * Math.PI * EARTH_RADIUS_M) / 180;
+    this.level = options.level ?? 'auto';
   }
 
   get size(): number {
@@ -91,7 +85,6 @@ export class WorkerIndex<D> {
   /** Inserts or moves a point. Coordinates must be valid (RangeError otherwise): validate at the door. */
   upsert(id: string, lat: number, lng: number, data: D): void {
     assertLatLng(lat, lng);
-    const key = this.grid.keyOf(lat, lng);
     const cosLat = Math.cos((lat * Math.PI) / 180);
     const x = cosLat * Math.cos((lng * Math.PI) / 180);
     const y = cosLat * Math.sin((lng * Math.PI) / 180);
@@ -101,16 +94,11 @@ export class WorkerIndex<D> {
       slot = this.allocate();
       this.slotOf.set(id, slot);
       this.ids[slot] = id;
-      this.addToCell(slot, key, x, y, z);
-    } else if (this.cellOf[slot] !== key) {
-      this.removeFromCell(slot);
-      this.addToCell(slot, key, x, y, z);
+      this.fine.add(slot, lat, lng, x, y, z);
+      this.coarse?.add(slot, lat, lng, x, y, z);
     } else {
-      const cell = this.cells.get(key) as number[];
-      const at = this.posInCell[slot];
-      cell[at] = x;
-      cell[at + 1] = y;
-      cell[at + 2] = z;
+      this.fine.move(slot, lat, lng, x, y, z);
+      this.coarse?.move(slot, lat, lng, x, y, z);
     }
     this.payload[slot] = data;
     this.lat[slot] = lat;
@@ -120,7 +108,8 @@ export class WorkerIndex<D> {
   remove(id: string): boolean {
     const slot = this.slotOf.get(id);
     if (slot === undefined) return false;
-    this.removeFromCell(slot);
+    this.fine.remove(slot);
+    this.coarse?.remove(slot);
     this.slotOf.delete(id);
     this.ids[slot] = undefined;
     this.payload[slot] = undefined;
@@ -155,134 +144,37 @@ export class WorkerIndex<D> {
     this.querying = true;
     try {
       const top = reentrant ? new TopK(limit, this.ids) : this.topK(limit);
-      this.search(lat, lng, radiusM, limit, top, options.filter);
+      const userFilter = options.filter;
+      const filter: SlotFilter =
+        userFilter && ((slot: number) => userFilter(this.ids[slot] as string, this.payload[slot] as D));
+      const cosLat = Math.cos((lat * Math.PI) / 180);
+      const qx = cosLat * Math.cos((lng * Math.PI) / 180);
+      const qy = cosLat * Math.sin((lng * Math.PI) / 180);
+      const qz = Math.sin((lat * Math.PI) / 180);
+      const level = this.pickLevel(lat, lng, limit);
+      if (!this.ringsOnly && (radiusM >= MAX_DISTANCE_M || level.cellsWithin(radiusM) > this.slotOf.size)) {
+        level.scanAll(qx, qy, qz, chordSquaredForM(radiusM), top, filter);
+      } else {
+        level.search(lat, lng, qx, qy, qz, radiusM, top, filter);
+      }
       return this.results(top);
     } finally {
       this.querying = reentrant;
     }
   }
 
-  private search(
-    lat: number,
-    lng: number,
-    radiusM: number,
-    limit: number,
-    top: TopK,
-    filter: ((id: string, data: D) => boolean) | undefined,
-  ): void {
-    const maxC2 = chordSquaredForM(radiusM);
-    const cosLat = Math.cos((lat * Math.PI) / 180);
-    const qx = cosLat * Math.cos((lng * Math.PI) / 180);
-    const qy = cosLat * Math.sin((lng * Math.PI) / 180);
-    const qz = Math.sin((lat * Math.PI) / 180);
-
-    // Cells are at least a row height wide, so (2r/H + 1)² bounds the cells a search can visit.
-    const side = 2 * Math.ceil(radiusM / this.rowHeightM) + 1;
-    if (!this.ringsOnly && (radiusM >= MAX_DISTANCE_M || side * side > this.slotOf.size)) {
-      for (const cell of this.cells.values()) this.scanCell(cell, qx, qy, qz, maxC2, top, filter);
-      return;
-    }
-
-    const grid = this.grid;
-    const r0 = grid.row(lat);
-    const maxRing = Math.min(grid.rows, Math.ceil(radiusM / this.rowHeightM) + 1);
-    // Scanned unwrapped column interval per row r0 − maxRing .. r0 + maxRing, valid once that row's ring has run.
-    if (this.scratchLo.length < 2 * maxRing + 1) {
-      this.scratchLo = new Int32Array(2 * maxRing + 1);
-      this.scratchHi = new Int32Array(2 * maxRing + 1);
-    }
-    const lo = this.scratchLo;
-    const hi = this.scratchHi;
-    for (let k = 0; k <= maxRing; k++) {
-      const rho = k * this.rowHeightM * (1 - RING_SLACK);
-      const half = k === 0 ? 0 : lngHalfWidthDeg(lat, rho);
-      const fullRow = half >= 180;
-      const rowFrom = Math.max(0, r0 - k);
-      const rowTo = Math.min(grid.rows - 1, r0 + k);
-      let allRowsFull = rowFrom === 0 && rowTo === grid.rows - 1;
-      for (let r = rowFrom; r <= rowTo; r++) {
-        const cols = grid.cols[r];
-        const i = r - r0 + maxRing;
-        const isNew = r - r0 === k || r0 - r === k;
-        let a: number;
-        let b: number;
-        if (fullRow) {
-          a = isNew ? 0 : lo[i];
-          b = a + cols - 1;
-        } else {
-          a = grid.colUnwrapped(r, lng - half - LNG_EPS);
-          b = grid.colUnwrapped(r, lng + half + LNG_EPS);
-          if (b - a + 1 >= cols) b = a + cols - 1;
-        }
-        if (isNew) {
-          this.scanCols(r, a, b, qx, qy, qz, maxC2, top, filter);
-          lo[i] = a;
-          hi[i] = b;
-        } else if (hi[i] - lo[i] + 1 < cols) {
-          if (b - a + 1 >= cols) {
-            // The row wraps around: scan what is left of it, once.
-            this.scanCols(r, hi[i] + 1, lo[i] + cols - 1, qx, qy, qz, maxC2, top, filter);
-            hi[i] = lo[i] + cols - 1;
-          } else {
-            this.scanCols(r, a, lo[i] - 1, qx, qy, qz, maxC2, top, filter);
-            this.scanCols(r, hi[i] + 1, b, qx, qy, qz, maxC2, top, filter);
-            lo[i] = a;
-            hi[i] = b;
-          }
-        }
-        if (hi[i] - lo[i] + 1 < cols) allRowsFull = false;
-      }
-      if (allRowsFull) return;
-      const rhoC2 = chordSquaredForM(rho);
-      // Every point outside the scanned cells is at least rho away.
-      if (rhoC2 > maxC2) return;
-      if (top.count === limit && top.worst() < rhoC2) return;
-    }
+  private pickLevel(lat: number, lng: number, limit: number): GridLevel {
+    const coarse = this.coarse;
+    if (coarse === undefined || this.level === 'fine') return this.fine;
+    if (this.level === 'coarse') return coarse;
+    const f = this.coarseFactor;
+    return coarse.countAt(lat, lng) * 9 >= f * f * limit ? this.fine : coarse;
   }
 
   private topK(limit: number): TopK {
     if (this.scratchTop === undefined || this.scratchTop.c2.length < limit) this.scratchTop = new TopK(limit, this.ids);
     this.scratchTop.reset(limit);
     return this.scratchTop;
-  }
-
-  private scanCols(
-    row: number,
-    from: number,
-    to: number,
-    qx: number,
-    qy: number,
-    qz: number,
-    maxC2: number,
-    top: TopK,
-    filter: ((id: string, data: D) => boolean) | undefined,
-  ): void {
-    for (let c = from; c <= to; c++) {
-      const cell = this.cells.get(this.grid.key(row, c));
-      if (cell !== undefined) this.scanCell(cell, qx, qy, qz, maxC2, top, filter);
-    }
-  }
-
-  private scanCell(
-    cell: number[],
-    qx: number,
-    qy: number,
-    qz: number,
-    maxC2: number,
-    top: TopK,
-    filter: ((id: string, data: D) => boolean) | undefined,
-  ): void {
-    for (let j = 0; j < cell.length; j += 4) {
-      const dx = cell[j] - qx;
-      const dy = cell[j + 1] - qy;
-      const dz = cell[j + 2] - qz;
-      const c2 = dx * dx + dy * dy + dz * dz;
-      if (c2 > maxC2) continue;
-      const s = cell[j + 3];
-      if (!top.admits(c2, s)) continue;
-      if (filter !== undefined && !filter(this.ids[s] as string, this.payload[s] as D)) continue;
-      top.insert(c2, s);
-    }
   }
 
   private results(top: TopK): Array<Neighbour<D>> {
@@ -303,101 +195,17 @@ export class WorkerIndex<D> {
   private allocate(): number {
     const reused = this.free.pop();
     if (reused !== undefined) return reused;
-    if (this.used === this.lat.length) this.grow();
+    if (this.used === this.lat.length) {
+      const n = this.lat.length * 2;
+      const lat = new Float64Array(n);
+      lat.set(this.lat);
+      this.lat = lat;
+      const lng = new Float64Array(n);
+      lng.set(this.lng);
+      this.lng = lng;
+      this.fine.grow(n);
+      this.coarse?.grow(n);
+    }
     return this.used++;
-  }
-
-  private grow(): void {
-    const n = this.lat.length * 2;
-    const f64 = (a: Float64Array) => {
-      const b = new Float64Array(n);
-      b.set(a);
-      return b;
-    };
-    const i32 = (a: Int32Array) => {
-      const b = new Int32Array(n);
-      b.set(a);
-      return b;
-    };
-    this.lat = f64(this.lat);
-    this.lng = f64(this.lng);
-    this.cellOf = i32(this.cellOf);
-    this.posInCell = i32(this.posInCell);
-  }
-
-  private addToCell(slot: number, key: number, x: number, y: number, z: number): void {
-    let cell = this.cells.get(key);
-    if (cell === undefined) {
-      cell = [];
-      this.cells.set(key, cell);
-    }
-    this.cellOf[slot] = key;
-    this.posInCell[slot] = cell.length;
-    cell.push(x, y, z, slot);
-  }
-
-  private removeFromCell(slot: number): void {
-    const key = this.cellOf[slot];
-    const cell = this.cells.get(key) as number[];
-    const at = this.posInCell[slot];
-    const last = cell.length - 4;
-    if (at !== last) {
-      const moved = cell[last + 3];
-      cell[at] = cell[last];
-      cell[at + 1] = cell[last + 1];
-      cell[at + 2] = cell[last + 2];
-      cell[at + 3] = moved;
-      this.posInCell[moved] = at;
-    }
-    cell.length = last;
-    if (last === 0) this.cells.delete(key);
-  }
-}
-
-/** The K best (smallest squared chord, then smallest id) seen so far, kept sorted; K is small. */
-class TopK {
-  readonly c2: Float64Array;
-  readonly slots: Int32Array;
-  count = 0;
-  limit: number;
-
-  constructor(
-    capacity: number,
-    private readonly ids: ReadonlyArray<string | undefined>,
-  ) {
-    this.limit = capacity;
-    this.c2 = new Float64Array(capacity);
-    this.slots = new Int32Array(capacity);
-  }
-
-  reset(limit: number): void {
-    this.limit = limit;
-    this.count = 0;
-  }
-
-  worst(): number {
-    return this.c2[this.count - 1];
-  }
-
-  /** Whether a candidate would make the cut (checked before the caller's filter, which may be costly). */
-  admits(c2: number, slot: number): boolean {
-    if (this.count < this.limit) return true;
-    const worst = this.c2[this.limit - 1];
-    return c2 < worst || (c2 === worst && this.before(slot, this.slots[this.limit - 1]));
-  }
-
-  insert(c2: number, slot: number): void {
-    let i = this.count < this.limit ? this.count++ : this.limit - 1;
-    while (i > 0 && (this.c2[i - 1] > c2 || (this.c2[i - 1] === c2 && this.before(slot, this.slots[i - 1])))) {
-      this.c2[i] = this.c2[i - 1];
-      this.slots[i] = this.slots[i - 1];
-      i--;
-    }
-    this.c2[i] = c2;
-    this.slots[i] = slot;
-  }
-
-  private before(a: number, b: number): boolean {
-    return (this.ids[a] as string) < (this.ids[b] as string);
   }
 }
