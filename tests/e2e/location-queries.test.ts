@@ -325,6 +325,25 @@ describe('the role matrix of the location routes', () => {
       });
   });
 
+  it.each(ROLES)('lets %s past the gate of the live feed (a plain GET is 426, not 403)', async (role) => {
+    const res = await api().get('/v1/live', t.users[role].token);
+
+    expect({ role, status: res.status }).toEqual({ role, status: 426 });
+  });
+
+  it('covers every protected location route of the OpenAPI document', async () => {
+    const doc = (await api().get('/openapi.json')).body as {
+      paths: Record<string, Record<string, { security?: unknown[]; tags?: string[] }>>;
+    };
+    const secured = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops)
+        .filter(([, op]) => op.security?.length && op.tags?.includes('location'))
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+
+    expect([...rows.map(([route]) => route), 'GET /v1/live'].sort()).toEqual(secured.sort());
+  });
+
   it('answers every route 401 without a credential', async () => {
     const answers = await Promise.all([
       api().get(`/v1/workers/nearest?${around}`),

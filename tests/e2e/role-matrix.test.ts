@@ -193,8 +193,9 @@ describe('role matrix', () => {
     const doc = (await platform.api.get('/openapi.json')).body as {
       paths: Record<string, Record<string, { security?: unknown[]; tags?: string[] }>>;
     };
-    // The jobs routes have their own matrix (jobs-role-matrix.test.ts).
-    const jobsTags = ['job-types', 'jobs', 'job-activity', 'public'];
+    // The jobs routes have their own matrix (jobs-role-matrix.test.ts), the location routes theirs
+    // (location-queries.test.ts).
+    const jobsTags = ['job-types', 'jobs', 'job-activity', 'public', 'location'];
     const secured = Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.entries(ops)
         .filter(([, op]) => op.security?.length && !op.tags?.some((t) => jobsTags.includes(t)))
