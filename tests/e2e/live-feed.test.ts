@@ -2,6 +2,8 @@
 // positions (core NATS) and the jobs service's events (JetStream) come out of the gateway's socket, each user
 // getting only what they may see. Absence is shown by a later message that did arrive: NATS keeps order per
 // publisher, so what was published before it and not received was filtered out.
+import { signAccessToken } from '@fieldline/auth';
+import { waitFor } from '@fieldline/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Json } from './support/http.js';
 import { createJob, expectStatus } from './support/jobs.js';
@@ -14,7 +16,7 @@ import {
   secondsAgo,
   sendPings,
 } from './support/location.js';
-import { type Platform, startPlatform } from './support/platform.js';
+import { E2E_JWT_SECRET, type Platform, startPlatform } from './support/platform.js';
 import { createUser, type Session, type StaffedTenant, staffedTenant } from './support/tenants.js';
 
 let platform: Platform;
@@ -69,6 +71,18 @@ describe('the live handshake', () => {
     ]);
 
     expect(statuses).toEqual([401, 401, 401, 401, 403]);
+  });
+
+  it('closes the socket with 4001 when the access token expires', async () => {
+    const { token } = signAccessToken(
+      { sub: t.users.dispatcher.id, tid: t.id, role: 'dispatcher' },
+      { secret: E2E_JWT_SECRET, ttlSeconds: 2 },
+    );
+    const socket = await live(token, 'query');
+
+    await waitFor(() => socket.closed, { what: 'the close at expiry', timeoutMs: 6000 });
+
+    expect(socket.closed).toEqual({ code: 4001, reason: 'access token expired' });
   });
 
   it('answers a plain HTTP GET with 426 Upgrade Required', async () => {
