@@ -19,7 +19,7 @@ const user = (id: string, role: string): accounts.User => ({
   version: 1,
 });
 
-/** Knows one device token (fld_good) of a coworker and one API key (flk_good) acting as admin. */
+/** Knows one device of a coworker (token fld_good, uniqueId phone-good) and one API key (flk_good) acting as admin. */
 export async function startFakeAccounts(): Promise<FakeAccounts> {
   const log = createLogger('fake-accounts', 'silent');
   const state = { authenticateCalls: 0 };
@@ -35,7 +35,11 @@ export async function startFakeAccounts(): Promise<FakeAccounts> {
           authenticate: unary(log, async (req: accounts.AuthenticateRequest) => {
             state.authenticateCalls++;
             const c = req.credential;
-            if (c?.$case === 'deviceToken' && c.value === 'fld_good') {
+            // The same phone as Traccar Client knows it: by its device uniqueId.
+            if (
+              (c?.$case === 'deviceToken' && c.value === 'fld_good') ||
+              (c?.$case === 'deviceUniqueId' && c.value === 'phone-good')
+            ) {
               return {
                 kind: 'device',
                 tenantId: 't_1',
