@@ -36,4 +36,8 @@ export default {
     testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   })),
   testTimeout: 60_000,
+  // Two worker processes, recycled when they grow: ESM test modules are never freed, so one long-lived
+  // process (jest's choice on 2 cores) slows down with every file as its heap fills.
+  maxWorkers: 2,
+  workerIdleMemoryLimit: '1GB',
 };
