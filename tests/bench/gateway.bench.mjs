@@ -14,6 +14,8 @@ import pg from 'pg';
 const DURATION = Number(process.env.BENCH_DURATION ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const children = [];
+// BENCH_PROFILE=<dir> writes a V8 CPU profile of each service process there when the run ends.
+const profileArgs = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
 
 const freePort = () =>
   new Promise((resolve) => {
@@ -24,7 +26,7 @@ const freePort = () =>
   });
 
 function start(name, entry, env) {
-  const child = spawn(process.execPath, [entry], {
+  const child = spawn(process.execPath, [...profileArgs, entry], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

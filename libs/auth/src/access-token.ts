@@ -39,7 +39,8 @@ const SIGNATURE_LENGTH = 43; // 32 bytes in unpadded base64url
 // Every token we issue carries this exact header, so the common case skips a JSON.parse.
 const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
 
-function checkSecret(secret: string): void {
+/** Throws a RangeError when the secret is too short to sign access tokens safely. */
+export function checkSecret(secret: string): void {
   if (typeof secret !== 'string' || Buffer.byteLength(secret) < MIN_SECRET_BYTES) {
     throw new RangeError(`the access-token secret needs at least ${MIN_SECRET_BYTES} bytes`);
   }

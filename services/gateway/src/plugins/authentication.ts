@@ -1,6 +1,6 @@
 // Who is calling and may they: every non-public route declares the action it needs; the caller comes from a
 // JWT (verified here) or a device token / API key (resolved by accounts, cached briefly), and its role is checked.
-import { hashOpaqueToken, InvalidToken, type Role, verifyAccessToken } from '@fieldline/auth';
+import { AccessTokenVerifier, hashOpaqueToken, InvalidToken, type Role } from '@fieldline/auth';
 import { type Caller, fromGrpcError, type PrincipalKind } from '@fieldline/platform';
 import type { accounts } from '@fieldline/proto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -45,6 +45,7 @@ export function callerOf(request: FastifyRequest): Caller {
 
 export const authentication = fp(
   async (app: FastifyInstance, opts: AuthenticationOptions) => {
+    const tokens = new AccessTokenVerifier({ secret: opts.jwtSecret });
     app.decorateRequest('caller', undefined);
     app.decorateRequest('credentialExpiresAt', undefined);
 
@@ -60,7 +61,7 @@ export const authentication = fp(
       if (!config || config.public || !config.action) return;
       const credential = credentialOf(request, { query: config.tokenInQuery === true });
       if (!credential) throw unauthenticated('this route needs a credential: Authorization: Bearer <token>');
-      const { caller, expiresAt } = await resolve(credential, opts);
+      const { caller, expiresAt } = await resolve(credential, tokens, opts);
       const principals = config.principals ?? DEFAULT_PRINCIPALS;
       if (!principals.includes(caller.kind))
         throw forbidden(`a ${caller.kind.replace('_', ' ')} cannot call this route`);
@@ -74,11 +75,12 @@ export const authentication = fp(
 
 async function resolve(
   credential: Credential,
+  tokens: AccessTokenVerifier,
   opts: AuthenticationOptions,
 ): Promise<{ caller: Caller; expiresAt?: number }> {
   if (credential.kind === 'jwt') {
     try {
-      const claims = verifyAccessToken(credential.value, { secret: opts.jwtSecret });
+      const claims = tokens.verify(credential.value);
       return {
         caller: { kind: 'user', tenantId: claims.tid, userId: claims.sub, role: claims.role, customerId: claims.cid },
         expiresAt: claims.exp * 1000,
