@@ -13,6 +13,7 @@ import pg from 'pg';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+const USERS = Number(process.env.BENCH_USERS ?? CONNECTIONS);
 const children = [];
 // BENCH_PROFILE=<dir> writes a V8 CPU profile of each service process there when the run ends.
 const profileArgs = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
@@ -96,6 +97,8 @@ try {
     FIELDLINE_HTTP_PORT: String(gatewayPort),
     FIELDLINE_HTTP_HOST: '127.0.0.1',
     FIELDLINE_ACCOUNTS_ADDR: `127.0.0.1:${accountsPort}`,
+    // The benchmark signs up one tenant per user from one address.
+    FIELDLINE_RATE_LIMIT_AUTH_PER_MINUTE: String(USERS + 10),
   });
   start('bare', 'tests/bench/bare-fastify.mjs', { PORT: String(barePort) });
   const gateway = `http://127.0.0.1:${gatewayPort}`;
@@ -103,26 +106,45 @@ try {
   await waitHttp(`${gateway}/livez`);
   await waitHttp(`http://127.0.0.1:${barePort}/bare`);
 
-  const signup = await fetch(`${gateway}/v1/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      companyName: 'Bench Co',
-      name: 'Bench Admin',
-      email: 'bench@example.com',
-      password: 'bench-password',
-    }),
-  }).then((r) => r.json());
-  const headers = { authorization: `Bearer ${signup.accessToken}` };
+  // One user per connection, each in its own tenant: the route's cost with many callers, not one cached caller.
+  const tokens = [];
+  for (let i = 0; i < USERS; i++) {
+    const signup = await fetch(`${gateway}/v1/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        companyName: `Bench Co ${i}`,
+        name: 'Bench Admin',
+        email: `bench${i}@example.com`,
+        password: 'bench-password',
+      }),
+    }).then((r) => r.json());
+    tokens.push(`Bearer ${signup.accessToken}`);
+  }
+  // autocannon calls setupRequest with a context of its own per connection: each connection keeps one user.
+  let nextUser = 0;
+  const me = (duration) =>
+    run({
+      url: `${gateway}/v1/me`,
+      duration,
+      requests: [
+        {
+          setupRequest: (req, context) => {
+            context.token ??= tokens[nextUser++ % tokens.length];
+            return { ...req, headers: { ...req.headers, authorization: context.token } };
+          },
+        },
+      ],
+    });
 
   console.log(`warming up (5 s each), then ${DURATION} s per target with ${CONNECTIONS} connections...`);
-  await run({ url: `${gateway}/v1/me`, headers, duration: 5 });
+  await me(5);
   await run({ url: `http://127.0.0.1:${barePort}/bare`, duration: 5 });
-  const me = await run({ url: `${gateway}/v1/me`, headers, duration: DURATION });
+  const meResult = await me(DURATION);
   const bare = await run({ url: `http://127.0.0.1:${barePort}/bare`, duration: DURATION });
 
   const rows = [
-    summary('GET /v1/me (gateway → gRPC → accounts → PostgreSQL)', me),
+    summary(`GET /v1/me, ${USERS} users (gateway → gRPC → accounts → PostgreSQL)`, meResult),
     summary('bare fastify route', bare),
   ];
   console.table(rows);

@@ -240,3 +240,64 @@ describe('deactivation', () => {
     expect(res.kind).toBe('permission_denied');
   });
 });
+
+describe('BatchGetMe', () => {
+  it('answers every lookup in order: the same user twice, a deactivated user and another tenant’s id as empty', async () => {
+    const a = await signup(h.api, 'Batch A');
+    const b = await signup(h.api, 'Batch B');
+    const gone = await h.api.users.createUser(
+      req.createUser({ name: 'Gone', role: 'dispatcher', email: 'gone@example.com', password: 'gone password' }),
+      { caller: a.admin },
+    );
+    await h.api.users.deactivateUser({ id: gone.id }, { caller: a.admin });
+
+    const res = await h.api.identity.batchGetMe({
+      lookups: [
+        { tenantId: a.tenant!.id, userId: a.user!.id },
+        { tenantId: b.tenant!.id, userId: b.user!.id },
+        { tenantId: a.tenant!.id, userId: a.user!.id },
+        { tenantId: a.tenant!.id, userId: gone.id },
+        // b's admin asked for under a's tenant: must not be found.
+        { tenantId: a.tenant!.id, userId: b.user!.id },
+        { tenantId: a.tenant!.id, userId: 'usr_unknown' },
+      ],
+    });
+
+    expect(res.results.map((r) => [r.user?.id, r.tenant?.id])).toEqual([
+      [a.user!.id, a.tenant!.id],
+      [b.user!.id, b.tenant!.id],
+      [a.user!.id, a.tenant!.id],
+      [undefined, undefined],
+      [undefined, undefined],
+      [undefined, undefined],
+    ]);
+    expect(res.results[1]!.tenant).toMatchObject({ slug: b.tenant!.slug, name: 'Batch B' });
+  });
+
+  it('answers an empty list with an empty list', async () => {
+    expect((await h.api.identity.batchGetMe({ lookups: [] })).results).toEqual([]);
+  });
+
+  it('refuses an empty id or too many lookups, naming the field', async () => {
+    const { tenant, user } = await signup(h.api, 'Batch Bad');
+    expect(
+      await failure(
+        h.api.identity.batchGetMe({
+          lookups: [
+            { tenantId: tenant!.id, userId: user!.id },
+            { tenantId: tenant!.id, userId: '' },
+          ],
+        }),
+      ),
+    ).toMatchObject({ kind: 'invalid_argument', field: 'lookups[1].user_id' });
+    expect(await failure(h.api.identity.batchGetMe({ lookups: [{ tenantId: '', userId: user!.id }] }))).toMatchObject({
+      kind: 'invalid_argument',
+      field: 'lookups[0].tenant_id',
+    });
+    const many = Array.from({ length: 501 }, () => ({ tenantId: tenant!.id, userId: user!.id }));
+    expect(await failure(h.api.identity.batchGetMe({ lookups: many }))).toMatchObject({
+      kind: 'invalid_argument',
+      field: 'lookups',
+    });
+  });
+});

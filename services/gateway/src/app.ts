@@ -7,6 +7,7 @@ import { CredentialCache } from './auth/credential-cache.js';
 import { createAccountsClients } from './clients/accounts-clients.js';
 import { createJobsClients } from './clients/jobs-clients.js';
 import { createLocationClients } from './clients/location-clients.js';
+import { MeBatcher } from './clients/me-batcher.js';
 import { NatsLink } from './clients/nats-link.js';
 import type { GatewayConfig } from './config.js';
 import { LiveHub } from './live/live-hub.js';
@@ -17,6 +18,7 @@ import { jsonBody } from './plugins/json-body.js';
 import { openapi } from './plugins/openapi.js';
 import { rateLimits } from './plugins/rate-limits.js';
 import { security } from './plugins/security.js';
+import { nullableAwareSerializer } from './plugins/serialization.js';
 import { typeboxValidatorCompiler } from './plugins/validation.js';
 import { apiKeysRoutes } from './routes/api-keys.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
@@ -76,6 +78,7 @@ export async function buildGateway({ config, log }: BuildGatewayOptions): Promis
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    schemaController: { compilersFactory: { buildSerializer: nullableAwareSerializer() } },
   }) as unknown as FastifyInstance;
 
   app.setValidatorCompiler(typeboxValidatorCompiler);
@@ -128,7 +131,16 @@ export async function buildGateway({ config, log }: BuildGatewayOptions): Promis
     location.close();
   });
   const cache = new CredentialCache();
-  const deps: RouteDeps = { accounts, jobs, location, nats, live, cache, config };
+  const deps: RouteDeps = {
+    accounts,
+    meBatcher: new MeBatcher(accounts.identity),
+    jobs,
+    location,
+    nats,
+    live,
+    cache,
+    config,
+  };
 
   await app.register(errorHandler);
   await app.register(jsonBody);

@@ -49,6 +49,32 @@ describe('authentication', () => {
     expect(res.json().error.code).toBe('UNAUTHENTICATED');
   });
 
+  it('answers 401 CREDENTIAL_REVOKED for a valid JWT of a user accounts no longer knows as active', async () => {
+    const res = await get('/v1/me', { authorization: `Bearer ${tokenFor('dispatcher', { sub: 'usr_gone_1' })}` });
+
+    expect(res.statusCode).toBe(401);
+    expect(res.json().error.code).toBe('CREDENTIAL_REVOKED');
+  });
+
+  it('asks accounts once for the /v1/me calls of several users arriving together', async () => {
+    const before = fake.batchGetMeCalls;
+    const users = ['usr_b1', 'usr_b2', 'usr_b3', 'usr_gone_2', 'usr_b1'];
+    const responses = await Promise.all(
+      users.map((sub) => get('/v1/me', { authorization: `Bearer ${tokenFor('dispatcher', { sub })}` })),
+    );
+
+    expect(responses.map((r) => r.statusCode)).toEqual([200, 200, 200, 401, 200]);
+    expect(responses.map((r) => (r.statusCode === 200 ? r.json().user.id : null))).toEqual([
+      'usr_b1',
+      'usr_b2',
+      'usr_b3',
+      null,
+      'usr_b1',
+    ]);
+    // light-my-request runs the five requests in the same turn, so they share one call; never one per request.
+    expect(fake.batchGetMeCalls - before).toBeLessThan(users.length);
+  });
+
   it('accepts a valid JWT and forwards the caller to accounts', async () => {
     const res = await get('/v1/me', { authorization: `Bearer ${tokenFor('dispatcher', { sub: 'usr_9' })}` });
 

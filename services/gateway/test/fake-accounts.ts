@@ -2,7 +2,12 @@
 import { createLogger, DomainError, type RunningGrpcServer, startGrpcServer, unary } from '@fieldline/platform';
 import { accounts } from '@fieldline/proto';
 
-export type FakeAccounts = { address: string; authenticateCalls: number; stop(): Promise<void> };
+export type FakeAccounts = {
+  address: string;
+  authenticateCalls: number;
+  batchGetMeCalls: number;
+  stop(): Promise<void>;
+};
 
 const tenant = { id: 't_1', slug: 'acme', name: 'Acme', createdAt: new Date('2030-01-01T00:00:00Z') };
 const user = (id: string, role: string): accounts.User => ({
@@ -22,7 +27,7 @@ const user = (id: string, role: string): accounts.User => ({
 /** Knows one device of a coworker (token fld_good, uniqueId phone-good) and one API key (flk_good) acting as admin. */
 export async function startFakeAccounts(): Promise<FakeAccounts> {
   const log = createLogger('fake-accounts', 'silent');
-  const state = { authenticateCalls: 0 };
+  const state = { authenticateCalls: 0, batchGetMeCalls: 0 };
   const server: RunningGrpcServer = await startGrpcServer({
     host: '127.0.0.1',
     port: 0,
@@ -63,6 +68,17 @@ export async function startFakeAccounts(): Promise<FakeAccounts> {
             }
             throw new DomainError('unauthenticated', 'UNAUTHENTICATED', 'unknown credential');
           }),
+          // Users whose id starts with usr_gone are deactivated; everyone else is a dispatcher of t_1.
+          batchGetMe: unary(log, async (req: accounts.BatchGetMeRequest) => {
+            state.batchGetMeCalls++;
+            return {
+              results: req.lookups.map((l) =>
+                l.userId.startsWith('usr_gone') || l.tenantId !== tenant.id
+                  ? { user: undefined, tenant: undefined }
+                  : { user: user(l.userId, 'dispatcher'), tenant },
+              ),
+            };
+          }),
           getMe: unary(log, async (_req, ctx) => {
             const caller = ctx.caller();
             return { user: user(caller.userId, caller.role), tenant };
@@ -97,6 +113,9 @@ export async function startFakeAccounts(): Promise<FakeAccounts> {
     address: `127.0.0.1:${server.port}`,
     get authenticateCalls() {
       return state.authenticateCalls;
+    },
+    get batchGetMeCalls() {
+      return state.batchGetMeCalls;
     },
     stop: () => server.shutdown(100),
   };

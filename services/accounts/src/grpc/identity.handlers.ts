@@ -27,6 +27,7 @@ import { principalToProto, tenantToProto, userToProto } from './to-proto.js';
 
 // Two signups racing for the same slug: the loser picks the next one. More rounds than that means trouble.
 const SLUG_ATTEMPTS = 5;
+export const MAX_ME_LOOKUPS = 500;
 
 export function identityHandlers(deps: AccountsDeps): accounts.IdentityServiceServer {
   const { log } = deps;
@@ -158,7 +159,32 @@ export function identityHandlers(deps: AccountsDeps): accounts.IdentityServiceSe
       if (!tenant) throw notFound.tenant();
       return { user: userToProto(user), tenant: tenantToProto(tenant) };
     }),
+
+    batchGetMe: unary(log, async (req) => {
+      const lookups = meLookups(req);
+      const found = await stores(deps.db).users.activeWithTenants(lookups);
+      return {
+        results: found.map((me) =>
+          me
+            ? { user: userToProto(me.user), tenant: tenantToProto(me.tenant) }
+            : { user: undefined, tenant: undefined },
+        ),
+      };
+    }),
   };
+}
+
+/** The lookups of a BatchGetMe, checked: a bounded list of non-empty ids. */
+function meLookups(req: accounts.BatchGetMeRequest): Array<{ tenantId: string; userId: string }> {
+  if (req.lookups.length > MAX_ME_LOOKUPS) {
+    throw new InvalidArgument('lookups', `at most ${MAX_ME_LOOKUPS} lookups per call, got ${req.lookups.length}`);
+  }
+  return req.lookups.map((l, i) => {
+    if (!l.tenantId || l.tenantId.length > 64)
+      throw new InvalidArgument(`lookups[${i}].tenant_id`, 'must be a tenant id');
+    if (!l.userId || l.userId.length > 64) throw new InvalidArgument(`lookups[${i}].user_id`, 'must be a user id');
+    return { tenantId: l.tenantId, userId: l.userId };
+  });
 }
 
 async function createTenant(s: Stores, companyName: string, now: Date): Promise<Tenant> {

@@ -62,21 +62,33 @@ export class UsersStore {
    * dashboard load, so the credential check and the read are the same query.
    */
   async activeWithTenant(tenantId: string, id: string): Promise<{ user: User; tenant: Tenant } | undefined> {
-    const row = await this.db
+    return (await this.activeWithTenants([{ tenantId, userId: id }]))[0];
+  }
+
+  /**
+   * activeWithTenant for many users in one query, answered in the order asked (undefined where the user is unknown
+   * in that tenant or deactivated). Matched on tenant and id together: a lookup never sees another tenant's user.
+   */
+  async activeWithTenants(
+    lookups: ReadonlyArray<{ tenantId: string; userId: string }>,
+  ): Promise<Array<{ user: User; tenant: Tenant } | undefined>> {
+    if (lookups.length === 0) return [];
+    const rows = await this.db
       .selectFrom('users')
       .innerJoin('tenants', 'tenants.id', 'users.tenant_id')
       .selectAll('users')
       .select(['tenants.slug as tenant_slug', 'tenants.name as tenant_name', 'tenants.created_at as tenant_created_at'])
-      .where('users.tenant_id', '=', tenantId)
-      .where('users.id', '=', id)
+      .where('users.id', 'in', [...new Set(lookups.map((l) => l.userId))])
       .where('users.active', '=', true)
-      .executeTakeFirst();
-    if (!row) return undefined;
-    const { tenant_slug, tenant_name, tenant_created_at, ...user } = row;
-    return {
-      user: toUser(user),
-      tenant: { id: tenantId, slug: tenant_slug, name: tenant_name, createdAt: tenant_created_at },
-    };
+      .execute();
+    const found = new Map<string, { user: User; tenant: Tenant }>();
+    for (const { tenant_slug, tenant_name, tenant_created_at, ...user } of rows) {
+      found.set(`${user.tenant_id}/${user.id}`, {
+        user: toUser(user),
+        tenant: { id: user.tenant_id, slug: tenant_slug, name: tenant_name, createdAt: tenant_created_at },
+      });
+    }
+    return lookups.map((l) => found.get(`${l.tenantId}/${l.userId}`));
   }
 
   /** The users of `ids` that exist in the tenant (unknown ids are left out). */

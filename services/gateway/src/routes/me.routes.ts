@@ -1,6 +1,10 @@
 // The caller: who they are, in which tenant, with which credential.
+
+import type { Caller } from '@fieldline/platform';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import type { Me, MeBatcher } from '../clients/me-batcher.js';
+import { HttpError } from '../http/http-error.js';
 import { callerOf } from '../plugins/authentication.js';
 import { SECURED } from '../plugins/openapi.js';
 import { errorResponses, Nullable } from '../views/common.js';
@@ -17,7 +21,7 @@ const MeResponse = Type.Object({
   }),
 });
 
-export async function meRoutes(app: FastifyInstance, { accounts }: RouteDeps) {
+export async function meRoutes(app: FastifyInstance, { accounts, meBatcher }: RouteDeps) {
   app.get(
     '/v1/me',
     {
@@ -31,8 +35,10 @@ export async function meRoutes(app: FastifyInstance, { accounts }: RouteDeps) {
       },
     },
     async (request) => {
-      const res = await accounts.identity.getMe({}, as(request));
       const caller = callerOf(request);
+      // A user's lookup joins the others of this turn (one BatchGetMe); devices and API keys ask on their own.
+      const res =
+        caller.kind === 'user' ? await meOfUser(meBatcher, caller) : await accounts.identity.getMe({}, as(request));
       return {
         user: toUserView(res.user),
         tenant: toTenantView(res.tenant),
@@ -40,4 +46,11 @@ export async function meRoutes(app: FastifyInstance, { accounts }: RouteDeps) {
       };
     },
   );
+}
+
+async function meOfUser(batcher: MeBatcher, caller: Caller): Promise<Me> {
+  const me = await batcher.get(caller);
+  // What accounts' own GetMe answers for a user who is gone or deactivated.
+  if (!me) throw new HttpError(401, 'CREDENTIAL_REVOKED', 'this user is no longer valid');
+  return me;
 }

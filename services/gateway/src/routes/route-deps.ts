@@ -5,6 +5,7 @@ import type { CredentialCache } from '../auth/credential-cache.js';
 import type { AccountsClients } from '../clients/accounts-clients.js';
 import type { JobsClients } from '../clients/jobs-clients.js';
 import type { LocationClients } from '../clients/location-clients.js';
+import type { MeBatcher } from '../clients/me-batcher.js';
 import type { NatsLink } from '../clients/nats-link.js';
 import type { GatewayConfig } from '../config.js';
 import type { LiveHub } from '../live/live-hub.js';
@@ -12,6 +13,8 @@ import { callerOf } from '../plugins/authentication.js';
 
 export type RouteDeps = {
   accounts: AccountsClients;
+  /** Users' GET /v1/me lookups, gathered per event-loop turn into one accounts call. */
+  meBatcher: MeBatcher;
   jobs: JobsClients;
   location: LocationClients;
   /** The NATS connection of the live feed (opened on first use). */

@@ -118,6 +118,28 @@ export interface GetMeResponse {
   tenant: Tenant | undefined;
 }
 
+export interface BatchGetMeRequest {
+  /** At most 500; the same user may appear more than once. */
+  lookups: MeLookup[];
+}
+
+/** A user caller, as the gateway verified it from an access token. */
+export interface MeLookup {
+  tenantId: string;
+  userId: string;
+}
+
+export interface BatchGetMeResponse {
+  /** One per lookup, in the same order. */
+  results: MeResult[];
+}
+
+/** user and tenant are both unset when the user is unknown in that tenant or deactivated (a 401 for the caller). */
+export interface MeResult {
+  user: User | undefined;
+  tenant: Tenant | undefined;
+}
+
 export interface CreateUserRequest {
   name: string;
   role: string;
@@ -2005,6 +2027,324 @@ export const GetMeResponse: MessageFns<GetMeResponse> = {
   },
   fromPartial<I extends Exact<DeepPartial<GetMeResponse>, I>>(object: I): GetMeResponse {
     const message = createBaseGetMeResponse();
+    message.user = (object.user !== undefined && object.user !== null) ? User.fromPartial(object.user) : undefined;
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseBatchGetMeRequest(): BatchGetMeRequest {
+  return { lookups: [] };
+}
+
+export const BatchGetMeRequest: MessageFns<BatchGetMeRequest> = {
+  encode(message: BatchGetMeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.lookups) {
+      MeLookup.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BatchGetMeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBatchGetMeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.lookups.push(MeLookup.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BatchGetMeRequest {
+    return {
+      lookups: globalThis.Array.isArray(object?.lookups) ? object.lookups.map((e: any) => MeLookup.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: BatchGetMeRequest): unknown {
+    const obj: any = {};
+    if (message.lookups?.length) {
+      obj.lookups = message.lookups.map((e) => MeLookup.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BatchGetMeRequest>, I>>(base?: I): BatchGetMeRequest {
+    return BatchGetMeRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BatchGetMeRequest>, I>>(object: I): BatchGetMeRequest {
+    const message = createBaseBatchGetMeRequest();
+    message.lookups = object.lookups?.map((e) => MeLookup.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseMeLookup(): MeLookup {
+  return { tenantId: "", userId: "" };
+}
+
+export const MeLookup: MessageFns<MeLookup> = {
+  encode(message: MeLookup, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.userId !== "") {
+      writer.uint32(18).string(message.userId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MeLookup {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMeLookup();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MeLookup {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+    };
+  },
+
+  toJSON(message: MeLookup): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MeLookup>, I>>(base?: I): MeLookup {
+    return MeLookup.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MeLookup>, I>>(object: I): MeLookup {
+    const message = createBaseMeLookup();
+    message.tenantId = object.tenantId ?? "";
+    message.userId = object.userId ?? "";
+    return message;
+  },
+};
+
+function createBaseBatchGetMeResponse(): BatchGetMeResponse {
+  return { results: [] };
+}
+
+export const BatchGetMeResponse: MessageFns<BatchGetMeResponse> = {
+  encode(message: BatchGetMeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.results) {
+      MeResult.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BatchGetMeResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBatchGetMeResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.results.push(MeResult.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BatchGetMeResponse {
+    return {
+      results: globalThis.Array.isArray(object?.results) ? object.results.map((e: any) => MeResult.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: BatchGetMeResponse): unknown {
+    const obj: any = {};
+    if (message.results?.length) {
+      obj.results = message.results.map((e) => MeResult.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BatchGetMeResponse>, I>>(base?: I): BatchGetMeResponse {
+    return BatchGetMeResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BatchGetMeResponse>, I>>(object: I): BatchGetMeResponse {
+    const message = createBaseBatchGetMeResponse();
+    message.results = object.results?.map((e) => MeResult.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseMeResult(): MeResult {
+  return { user: undefined, tenant: undefined };
+}
+
+export const MeResult: MessageFns<MeResult> = {
+  encode(message: MeResult, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.user !== undefined) {
+      User.encode(message.user, writer.uint32(10).fork()).join();
+    }
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MeResult {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMeResult();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.user = User.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MeResult {
+    return {
+      user: isSet(object.user) ? User.fromJSON(object.user) : undefined,
+      tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined,
+    };
+  },
+
+  toJSON(message: MeResult): unknown {
+    const obj: any = {};
+    if (message.user !== undefined) {
+      obj.user = User.toJSON(message.user);
+    }
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MeResult>, I>>(base?: I): MeResult {
+    return MeResult.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MeResult>, I>>(object: I): MeResult {
+    const message = createBaseMeResult();
     message.user = (object.user !== undefined && object.user !== null) ? User.fromPartial(object.user) : undefined;
     message.tenant = (object.tenant !== undefined && object.tenant !== null)
       ? Tenant.fromPartial(object.tenant)
@@ -7478,6 +7818,19 @@ export const IdentityServiceService = {
     responseSerialize: (value: GetMeResponse): Buffer => Buffer.from(GetMeResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetMeResponse => GetMeResponse.decode(value),
   },
+  /**
+   * GetMe for many users at once (gateway only): the gateway gathers the GET /v1/me calls that arrive together
+   * into one call, so a burst of dashboards costs one round trip and one query instead of one each.
+   */
+  batchGetMe: {
+    path: "/fieldline.accounts.v1.IdentityService/BatchGetMe" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: BatchGetMeRequest): Buffer => Buffer.from(BatchGetMeRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): BatchGetMeRequest => BatchGetMeRequest.decode(value),
+    responseSerialize: (value: BatchGetMeResponse): Buffer => Buffer.from(BatchGetMeResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): BatchGetMeResponse => BatchGetMeResponse.decode(value),
+  },
 } as const;
 
 export interface IdentityServiceServer extends UntypedServiceImplementation {
@@ -7493,6 +7846,11 @@ export interface IdentityServiceServer extends UntypedServiceImplementation {
   authenticate: handleUnaryCall<AuthenticateRequest, Principal>;
   /** Is this user still allowed in? Checked by the gateway for each access token it accepts. */
   getMe: handleUnaryCall<GetMeRequest, GetMeResponse>;
+  /**
+   * GetMe for many users at once (gateway only): the gateway gathers the GET /v1/me calls that arrive together
+   * into one call, so a burst of dashboards costs one round trip and one query instead of one each.
+   */
+  batchGetMe: handleUnaryCall<BatchGetMeRequest, BatchGetMeResponse>;
 }
 
 export interface IdentityServiceClient extends Client {
@@ -7588,6 +7946,25 @@ export interface IdentityServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetMeResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * GetMe for many users at once (gateway only): the gateway gathers the GET /v1/me calls that arrive together
+   * into one call, so a burst of dashboards costs one round trip and one query instead of one each.
+   */
+  batchGetMe(
+    request: BatchGetMeRequest,
+    callback: (error: ServiceError | null, response: BatchGetMeResponse) => void,
+  ): ClientUnaryCall;
+  batchGetMe(
+    request: BatchGetMeRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: BatchGetMeResponse) => void,
+  ): ClientUnaryCall;
+  batchGetMe(
+    request: BatchGetMeRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: BatchGetMeResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -1,0 +1,73 @@
+// Gathers the GET /v1/me lookups of users that arrive together into one BatchGetMe call to accounts.
+//
+// A gRPC call through grpc-js costs the gateway far more CPU than the route's own work (bench:gateway), and a
+// busy gateway receives many /v1/me calls in the same turn of the event loop. Each turn's lookups go out as one
+// call when the turn ends (setImmediate runs after the I/O callbacks and microtasks of the turn), so a quiet
+// gateway adds no waiting: a lone request is a batch of one, sent at once.
+import type { Caller } from '@fieldline/platform';
+import type { accounts } from '@fieldline/proto';
+import type { AccountsClients } from './accounts-clients.js';
+
+export type Me = { user: accounts.User; tenant: accounts.Tenant };
+
+type Waiting = { key: string; resolve: (me: Me | undefined) => void; reject: (err: unknown) => void };
+
+/** Accounts takes up to 500 lookups per call; a fuller turn is sent in several calls. */
+export const MAX_BATCH = 500;
+
+export class MeBatcher {
+  private waiting: Waiting[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly identity: Pick<AccountsClients['identity'], 'batchGetMe'>,
+    private readonly maxBatch = MAX_BATCH,
+  ) {}
+
+  /** The user caller's user and tenant as accounts has them now, or undefined when unknown or deactivated. */
+  get(caller: Pick<Caller, 'tenantId' | 'userId'>): Promise<Me | undefined> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ key: `${caller.tenantId}/${caller.userId}`, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const turn = this.waiting;
+    this.waiting = [];
+    // The same user asked for twice in one turn is looked up once.
+    const byKey = new Map<string, Waiting[]>();
+    for (const w of turn) {
+      const list = byKey.get(w.key);
+      if (list) list.push(w);
+      else byKey.set(w.key, [w]);
+    }
+    const keys = [...byKey.keys()];
+    for (let i = 0; i < keys.length; i += this.maxBatch) {
+      const chunk = keys.slice(i, i + this.maxBatch);
+      void this.send(chunk, byKey);
+    }
+  }
+
+  private async send(keys: string[], byKey: Map<string, Waiting[]>): Promise<void> {
+    const lookups = keys.map((key) => {
+      const slash = key.indexOf('/');
+      return { tenantId: key.slice(0, slash), userId: key.slice(slash + 1) };
+    });
+    try {
+      const { results } = await this.identity.batchGetMe({ lookups });
+      keys.forEach((key, i) => {
+        const r = results[i];
+        const me = r?.user && r.tenant ? { user: r.user, tenant: r.tenant } : undefined;
+        for (const w of byKey.get(key) ?? []) w.resolve(me);
+      });
+    } catch (err) {
+      // Accounts unreachable or slow: every request of the batch fails as its own call would have.
+      for (const key of keys) for (const w of byKey.get(key) ?? []) w.reject(err);
+    }
+  }
+}
