@@ -46,16 +46,20 @@ export function securityHeaders(options: HelmetOptions = HELMET_OPTIONS): Record
   return headers;
 }
 
+async function allowOrigins(app: FastifyInstance, origins: string[]): Promise<void> {
+  await app.register(cors, {
+    origin: origins,
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-API-Key', 'X-Request-Id'],
+    exposedHeaders: ['Retry-After', 'X-Request-Id', 'WWW-Authenticate'],
+    maxAge: 600,
+  });
+}
+
 export const security = fp(
   async (app: FastifyInstance, opts: SecurityOptions) => {
-    await app.register(cors, {
-      // No origins configured means no CORS headers at all: browsers on other sites are refused.
-      origin: opts.corsOrigins.length > 0 ? opts.corsOrigins : false,
-      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      allowedHeaders: ['Authorization', 'Content-Type', 'X-API-Key', 'X-Request-Id'],
-      exposedHeaders: ['Retry-After', 'X-Request-Id', 'WWW-Authenticate'],
-      maxAge: 600,
-    });
+    // No origins configured means no CORS at all (browsers on other sites are refused), and no hook per request.
+    if (opts.corsOrigins.length > 0) await allowOrigins(app, opts.corsOrigins);
     const headers = securityHeaders();
     // Set first thing, so a route may still replace one (the embeddable public form sets its own CSP).
     app.addHook('onRequest', (_request, reply, done) => {
