@@ -1,10 +1,12 @@
 // bench:gateway — authenticated GET /v1/me through the real gateway → gRPC → accounts → PostgreSQL,
 // side by side with a bare fastify route in the same run. Prints req/s, latency percentiles, ratio.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import os from 'node:os';
+import os, { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { dlqStreamName, eventsStreamName } from '@fieldline/platform';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
@@ -14,6 +16,8 @@ import pg from 'pg';
 const DURATION = Number(process.env.BENCH_DURATION ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const USERS = Number(process.env.BENCH_USERS ?? CONNECTIONS);
+// The machine is shared: say how busy it was, so a reader can tell a quiet run from a loaded one.
+const LOAD_BEFORE = os.loadavg()[0].toFixed(2);
 const children = [];
 // BENCH_PROFILE=<dir> writes a V8 CPU profile of each service process there when the run ends.
 const profileArgs = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
@@ -49,19 +53,86 @@ async function waitHttp(url) {
   throw new Error(`${url} never became ready`);
 }
 
-const run = (opts) =>
-  new Promise((resolve, reject) =>
-    autocannon({ connections: CONNECTIONS, pipelining: 1, ...opts }, (err, res) => (err ? reject(err) : resolve(res))),
+// The load generator shares the 2 cores with what it measures: wrk (C, Debian's package) takes a fraction of
+// the CPU autocannon (Node) does, so it is used when installed; BENCH_CLIENT=autocannon|wrk chooses.
+const wrkPath = ['/usr/bin/wrk', '/usr/local/bin/wrk'].find((p) => existsSync(p));
+const CLIENT = process.env.BENCH_CLIENT ?? (wrkPath ? 'wrk' : 'autocannon');
+if (CLIENT === 'wrk' && !wrkPath) throw new Error('BENCH_CLIENT=wrk but wrk is not installed: apt-get install wrk');
+
+/** Load on `url` for `duration` s; each request carries one of `authorizations` in turn. Same figures from both clients. */
+async function load(url, duration, authorizations = []) {
+  return CLIENT === 'wrk'
+    ? loadWithWrk(url, duration, authorizations)
+    : loadWithAutocannon(url, duration, authorizations);
+}
+
+async function loadWithAutocannon(url, duration, authorizations) {
+  // autocannon calls setupRequest with a context of its own per connection: each connection keeps one user.
+  let next = 0;
+  const requests = authorizations.length
+    ? [
+        {
+          setupRequest: (req, context) => {
+            context.authorization ??= authorizations[next++ % authorizations.length];
+            return { ...req, headers: { ...req.headers, authorization: context.authorization } };
+          },
+        },
+      ]
+    : undefined;
+  const r = await new Promise((resolve, reject) =>
+    autocannon({ url, duration, connections: CONNECTIONS, pipelining: 1, requests }, (err, res) =>
+      err ? reject(err) : resolve(res),
+    ),
   );
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p90: r.latency.p90,
+    p99: r.latency.p99,
+    errors: r.errors + r.non2xx,
+  };
+}
+
+async function loadWithWrk(url, duration, authorizations) {
+  // wrk's Lua: each request takes the next user's token; done() prints the figures as one JSON line.
+  const script = join(tmpdir(), `fieldline-bench-${process.pid}.lua`);
+  writeFileSync(
+    script,
+    `local tokens = { ${authorizations.map((a) => JSON.stringify(a)).join(', ')} }
+local i = 0
+if #tokens > 0 then
+  request = function()
+    i = i + 1
+    return wrk.format("GET", nil, { ["Authorization"] = tokens[(i % #tokens) + 1] })
+  end
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('FIGURES {"requests":%d,"us":%d,"errors":%d,"p50":%f,"p90":%f,"p99":%f}\\n',
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.status + e.timeout,
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000))
+end
+`,
+  );
+  const out = await new Promise((resolve, reject) =>
+    execFile(wrkPath, ['-t2', `-c${CONNECTIONS}`, `-d${duration}s`, '-s', script, url], (err, stdout, stderr) =>
+      err ? reject(err) : resolve(stdout + stderr),
+    ),
+  ).finally(() => rmSync(script, { force: true }));
+  const line = out.split('\n').find((l) => l.startsWith('FIGURES '));
+  if (!line) throw new Error(`wrk printed no figures:\n${out}`);
+  const f = JSON.parse(line.slice('FIGURES '.length));
+  return { rps: f.requests / (f.us / 1e6), p50: f.p50, p90: f.p90, p99: f.p99, errors: f.errors };
+}
 
 function summary(label, r) {
   return {
     label,
-    'req/s': Math.round(r.requests.average),
-    'p50 ms': r.latency.p50,
-    'p90 ms': r.latency.p90,
-    'p99 ms': r.latency.p99,
-    errors: r.errors + r.non2xx,
+    'req/s': Math.round(r.rps),
+    'p50 ms': Number(r.p50.toFixed(1)),
+    'p90 ms': Number(r.p90.toFixed(1)),
+    'p99 ms': Number(r.p99.toFixed(1)),
+    errors: r.errors,
   };
 }
 
@@ -121,27 +192,14 @@ try {
     }).then((r) => r.json());
     tokens.push(`Bearer ${signup.accessToken}`);
   }
-  // autocannon calls setupRequest with a context of its own per connection: each connection keeps one user.
-  let nextUser = 0;
-  const me = (duration) =>
-    run({
-      url: `${gateway}/v1/me`,
-      duration,
-      requests: [
-        {
-          setupRequest: (req, context) => {
-            context.token ??= tokens[nextUser++ % tokens.length];
-            return { ...req, headers: { ...req.headers, authorization: context.token } };
-          },
-        },
-      ],
-    });
+  const me = (duration) => load(`${gateway}/v1/me`, duration, tokens);
+  const bareRoute = (duration) => load(`http://127.0.0.1:${barePort}/bare`, duration);
 
-  console.log(`warming up (5 s each), then ${DURATION} s per target with ${CONNECTIONS} connections...`);
+  console.log(`${CLIENT}: warming up (5 s each), then ${DURATION} s per target with ${CONNECTIONS} connections...`);
   await me(5);
-  await run({ url: `http://127.0.0.1:${barePort}/bare`, duration: 5 });
+  await bareRoute(5);
   const meResult = await me(DURATION);
-  const bare = await run({ url: `http://127.0.0.1:${barePort}/bare`, duration: DURATION });
+  const bare = await bareRoute(DURATION);
 
   const rows = [
     summary(`GET /v1/me, ${USERS} users (gateway → gRPC → accounts → PostgreSQL)`, meResult),
@@ -149,7 +207,7 @@ try {
   ];
   console.table(rows);
   console.log(
-    `ratio /v1/me ÷ bare: ${(rows[0]['req/s'] / rows[1]['req/s']).toFixed(2)} · machine: ${os.cpus().length} × ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
+    `ratio /v1/me ÷ bare: ${(rows[0]['req/s'] / rows[1]['req/s']).toFixed(2)} · client: ${CLIENT} · load average before: ${LOAD_BEFORE} · machine: ${os.cpus().length} × ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
   );
   console.log('target: ≥ 6,000 req/s with p99 ≤ 25 ms for GET /v1/me');
 } finally {
