@@ -202,7 +202,7 @@ try {
   const bare = await bareRoute(DURATION);
 
   const rows = [
-    summary(`GET /v1/me, ${USERS} users (gateway → gRPC → accounts → PostgreSQL)`, meResult),
+    summary(`GET /v1/me, ${USERS} users (gateway → gRPC BatchGetMe → accounts → PostgreSQL)`, meResult),
     summary('bare fastify route', bare),
   ];
   console.table(rows);

@@ -1,7 +1,11 @@
 // What a client sees before any downstream call: bad input, unknown routes, limits, headers, probes.
+
+import type { Logger } from '@fieldline/platform';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { FastifyInstance } from 'fastify';
-import { testGateway, tokenFor } from './gateway-fixture.js';
+import { pino } from 'pino';
+import { buildGateway } from '../src/app.js';
+import { testConfig, testGateway, tokenFor } from './gateway-fixture.js';
 
 let app: FastifyInstance;
 beforeAll(async () => {
@@ -161,5 +165,30 @@ describe('rate limits', () => {
     } finally {
       await limited.close();
     }
+  });
+});
+
+describe('access log', () => {
+  it('writes one line per answered request, with its id, method, url, status and time; none for probes', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const stream = { write: (line: string) => lines.push(JSON.parse(line)) };
+    const logged = await buildGateway({ config: testConfig(), log: pino({ level: 'info' }, stream) as Logger });
+    try {
+      await logged.inject({ method: 'GET', url: '/livez' });
+      await logged.inject({ method: 'GET', url: '/v1/nowhere', headers: { 'x-request-id': 'req-42' } });
+    } finally {
+      await logged.close();
+    }
+
+    const access = lines.filter((l) => l.msg === 'request completed');
+    expect(access).toEqual([
+      expect.objectContaining({
+        reqId: 'req-42',
+        req: expect.objectContaining({ method: 'GET', url: '/v1/nowhere' }),
+        res: { statusCode: 404 },
+        responseTime: expect.any(Number),
+      }),
+    ]);
+    expect(lines.filter((l) => l.msg === 'incoming request')).toEqual([]);
   });
 });
