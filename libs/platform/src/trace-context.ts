@@ -14,6 +14,11 @@ import {
 
 const tracer = () => trace.getTracer('@fieldline/platform');
 
+/** Runs `fn` outside any trace: for work done once on behalf of many traced requests (a batched call). */
+export function outsideTraces<T>(fn: () => T): T {
+  return context.with(ROOT_CONTEXT, fn);
+}
+
 /** The active trace context as a carrier (`traceparent`, `tracestate`); empty when nothing is traced. */
 export function currentTraceContext(ctx: Context = context.active()): Record<string, string> {
   const carrier: Record<string, string> = {};

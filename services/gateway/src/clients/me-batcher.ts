@@ -4,7 +4,7 @@
 // busy gateway receives many /v1/me calls in the same turn of the event loop. Each turn's lookups go out as one
 // call when the turn ends (setImmediate runs after the I/O callbacks and microtasks of the turn), so a quiet
 // gateway adds no waiting: a lone request is a batch of one, sent at once.
-import type { Caller } from '@fieldline/platform';
+import { type Caller, outsideTraces } from '@fieldline/platform';
 import type { accounts } from '@fieldline/proto';
 import type { AccountsClients } from './accounts-clients.js';
 
@@ -30,7 +30,8 @@ export class MeBatcher {
       this.waiting.push({ key: `${caller.tenantId}/${caller.userId}`, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => this.flush());
+        // The call serves every request of the turn, so it belongs to none of their traces (not the first one's).
+        setImmediate(() => outsideTraces(() => this.flush()));
       }
     });
   }
