@@ -38,11 +38,19 @@ export interface ConsumerOptions {
   ackWaitMs?: number;
   /** Messages pulled ahead of the one being handled. Default 10. */
   batchSize?: number;
+  /**
+   * Events this replica handles at the same time, each in its own transaction. Default 1: one after the
+   * other, in stream order. Above 1, events with the same `orderKey` still go one after the other in stream
+   * order; only events with different keys overlap, so one slow or busy key does not hold up the others.
+   */
+  concurrency?: number;
+  /** What has to stay in order when `concurrency` > 1. Default: the event's tenant. */
+  orderKey?: (envelope: EventEnvelope) => string;
   log: Logger;
 }
 
 export interface RunningConsumer {
-  /** Stops pulling, hands back prefetched messages and waits for the handler in flight. */
+  /** Stops pulling, hands back prefetched messages and waits for the handlers in flight. */
   stop(): Promise<void>;
 }
 
@@ -71,6 +79,17 @@ export function subjectMatches(filter: string, subject: string): boolean {
     if (i >= s.length || (f[i] !== '*' && f[i] !== s[i])) return false;
   }
   return f.length === s.length;
+}
+
+/** A message's envelope, or why it is not one (it is then parked). */
+type Read = { envelope: EventEnvelope } | { error: string };
+
+function readEnvelope(m: JsMsg): Read {
+  try {
+    return { envelope: decodeEnvelope(m.data) };
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
 }
 
 // The handler was never reached on an earlier delivery's verdict (process died, ack timed out): give up.
@@ -140,6 +159,8 @@ export async function runConsumer(opts: ConsumerOptions): Promise<RunningConsume
   let stopping = false;
   let messages: ConsumerMessages | undefined;
   let wakeUp: (() => void) | undefined;
+  const concurrency = Math.max(1, Math.floor(opts.concurrency ?? 1));
+  const orderKey = opts.orderKey ?? ((envelope: EventEnvelope) => envelope.tenantId);
   const backoffFor = (deliveries: number) => backoffMs[Math.min(deliveries, backoffMs.length) - 1];
 
   // Acks go out on the connection; if it is gone the server redelivers later, which is harmless.
@@ -198,20 +219,10 @@ export async function runConsumer(opts: ConsumerOptions): Promise<RunningConsume
     settle('nak', () => m.nak(backoffFor(deliveries)));
   }
 
-  async function handleMessage(m: JsMsg): Promise<void> {
+  async function handleMessage(m: JsMsg, read: Read): Promise<void> {
     const deliveries = m.info.deliveryCount;
-    let envelope: EventEnvelope;
-    try {
-      envelope = decodeEnvelope(m.data);
-    } catch (err) {
-      return park(m, undefined, (err as Error).message);
-    }
-    if (localFilter && !localFilter.some((f) => subjectMatches(f, m.subject))) {
-      settle('ack', () => m.ack());
-      return;
-    }
-    // Tell JetStream we are still at it, so a slow handler is not handed to another replica meanwhile.
-    const heartbeat = setInterval(() => settle('extend', () => m.working()), Math.max(ackWaitMs / 3, 100));
+    if ('error' in read) return park(m, undefined, read.error);
+    const { envelope } = read;
     try {
       const parent = extractTraceContext(m.headers, envelope.traceContext);
       await withProcessSpan({ subject: m.subject, messageId: envelope.id, consumer: durable }, parent, () =>
@@ -227,9 +238,50 @@ export async function runConsumer(opts: ConsumerOptions): Promise<RunningConsume
       settle('ack', () => m.ack());
     } catch (err) {
       await failed(m, envelope, err);
-    } finally {
-      clearInterval(heartbeat);
     }
+  }
+
+  // Events under way (handled or waiting for an earlier one of their key), and the last one of each key.
+  const inFlight = new Set<Promise<void>>();
+  const lastOfKey = new Map<string, Promise<void>>();
+
+  /** Hands one message to its handler, after the earlier ones of its key; resolves when it is settled. */
+  function dispatch(m: JsMsg): Promise<void> {
+    // Another subject under the server-side catch-all (servers before 2.10): not ours, whatever it holds.
+    if (localFilter && !localFilter.some((f) => subjectMatches(f, m.subject))) {
+      settle('ack', () => m.ack());
+      return Promise.resolve();
+    }
+    const read = readEnvelope(m);
+    let key = '';
+    if (concurrency > 1 && 'envelope' in read) {
+      try {
+        key = orderKey(read.envelope);
+      } catch {
+        // An event whose key cannot be read waits for the others without a key; its handler will say why.
+      }
+    }
+    // Tell JetStream we are still at it (while waiting for the key too), so it is not redelivered meanwhile.
+    const heartbeat = setInterval(() => settle('extend', () => m.working()), Math.max(ackWaitMs / 3, 100));
+    const run = async () => {
+      try {
+        // Prefetched after stop(): hand back at once so another replica takes it.
+        if (stopping) settle('nak', () => m.nak());
+        else await handleMessage(m, read);
+      } catch (err) {
+        log.error({ err, consumer: durable, subject: m.subject }, 'event handling failed unexpectedly');
+      } finally {
+        clearInterval(heartbeat);
+      }
+    };
+    const done = (lastOfKey.get(key) ?? Promise.resolve()).then(run);
+    lastOfKey.set(key, done);
+    inFlight.add(done);
+    void done.then(() => {
+      inFlight.delete(done);
+      if (lastOfKey.get(key) === done) lastOfKey.delete(key);
+    });
+    return done;
   }
 
   async function loop(): Promise<void> {
@@ -240,9 +292,9 @@ export async function runConsumer(opts: ConsumerOptions): Promise<RunningConsume
         messages = await consumer.consume({ max_messages: opts.batchSize ?? 10, expires: 10_000 });
         if (stopping) await messages.close();
         for await (const m of messages) {
-          // Prefetched after stop(): hand back at once so another replica takes them.
-          if (stopping) settle('nak', () => m.nak());
-          else await handleMessage(m);
+          const handled = dispatch(m);
+          if (concurrency === 1) await handled;
+          else while (inFlight.size >= concurrency) await Promise.race(inFlight);
           retryMs = 250;
         }
       } catch (err) {
@@ -261,6 +313,7 @@ export async function runConsumer(opts: ConsumerOptions): Promise<RunningConsume
       });
       retryMs = Math.min(retryMs * 2, 10_000);
     }
+    await Promise.all(inFlight);
   }
 
   const running = loop();

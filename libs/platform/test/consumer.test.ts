@@ -201,6 +201,72 @@ describe('event consumer', () => {
     expect(calls).toBe(0);
   });
 
+  it('handles events of different keys side by side and those of one key one after the other, in order', async () => {
+    const order: string[] = [];
+    let bStarted!: () => void;
+    const bSeen = new Promise<void>((r) => {
+      bStarted = r;
+    });
+    running.push(
+      await runConsumer({
+        nc: nats.nc,
+        db: pg.db,
+        prefix: nats.prefix,
+        durable: 'side-by-side',
+        filterSubjects: [eventFilter({ prefix: nats.prefix, type: 'paced' })],
+        concurrency: 4,
+        handle: async (_tx, _envelope, payload) => {
+          const name = new TextDecoder().decode(payload);
+          order.push(`start ${name}`);
+          if (name === 'b1') bStarted();
+          // a1 only finishes once b1 (another tenant, published after a2 and a3) has started.
+          if (name === 'a1') {
+            let timer: NodeJS.Timeout | undefined;
+            const late = new Promise<void>((r) => {
+              timer = setTimeout(() => {
+                order.push('b1 never came');
+                r();
+              }, 5000);
+            });
+            await Promise.race([bSeen, late]);
+            clearTimeout(timer);
+          }
+          await new Promise((r) => setTimeout(r, 20));
+          order.push(`end ${name}`);
+        },
+        log,
+      }),
+    );
+    const paced = (name: string, tenantId: string) => ({
+      ...event('paced', tenantId),
+      payload: Buffer.from(name),
+    });
+
+    for (const [name, tenant] of [
+      ['a1', 't_a'],
+      ['a2', 't_a'],
+      ['a3', 't_a'],
+      ['b1', 't_b'],
+    ]) {
+      await publish(paced(name, tenant));
+    }
+
+    await waitFor(() => consumerDrained(nats.nc, nats.events, 'side-by-side'), {
+      timeoutMs: 20_000,
+      what: 'all handled',
+    });
+    expect(order).not.toContain('b1 never came');
+    expect(order.indexOf('start b1')).toBeLessThan(order.indexOf('end a1'));
+    expect(order.filter((l) => l.endsWith('a1') || l.endsWith('a2') || l.endsWith('a3'))).toEqual([
+      'start a1',
+      'end a1',
+      'start a2',
+      'end a2',
+      'start a3',
+      'end a3',
+    ]);
+  });
+
   it('receives only its subjects when it filters on several', async () => {
     const seen: string[] = [];
     running.push(
@@ -221,8 +287,12 @@ describe('event consumer', () => {
     );
 
     for (const type of ['wanted_a', 'unwanted', 'wanted_b']) await publish(event(type));
+    // Not an envelope, on a subject it did not ask for: none of its business, so not parked by it either.
+    await jetstream(nats.nc).publish(`${nats.prefix}.t_1.widgets.unwanted_raw`, new Uint8Array([0xff, 0xff]));
 
     await waitFor(() => consumerDrained(nats.nc, nats.events, 'mixed'), { timeoutMs: 20_000, what: 'all handled' });
     expect(seen).toEqual(['wanted_a', 'wanted_b']);
+    const parked = await streamMessages(nats.nc, nats.dlq);
+    expect(parked.filter((m) => m.header.get(DLQ_HEADERS.consumer) === 'mixed')).toEqual([]);
   });
 });
