@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -30,6 +31,7 @@ const NATS_URL = process.env.FIELDLINE_NATS_URL ?? 'nats://127.0.0.1:4222';
 const CENTER = { lat: 52.52, lng: 13.405 };
 const FENCE_RADIUS_M = 100;
 const TARGET_P99_MS = 50;
+const CLK_TCK = 100;
 
 const children = [];
 const tag = randomBytes(3).toString('hex');
@@ -60,6 +62,16 @@ function start(name, entry, env) {
   children.push(child);
   child.on('exit', (code) => code && console.error(`${name} exited with ${code}`));
   return child;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (0 when it is gone). */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  } catch {
+    return 0;
+  }
 }
 
 async function until(what, fn, timeoutMs = 60_000) {
@@ -296,7 +308,7 @@ try {
   );
   const admin = { kind: 'user', tenantId: signup.tenant.id, userId: signup.user.id, role: 'admin' };
   const tenantId = admin.tenantId;
-  start('jobs', 'services/jobs/dist/main.js', {
+  const jobsProcess = start('jobs', 'services/jobs/dist/main.js', {
     ...common,
     FIELDLINE_JOBS_DATABASE: names.jobs,
     FIELDLINE_GRPC_PORT: String(jobsPort),
@@ -304,7 +316,7 @@ try {
     FIELDLINE_LOCATION_ADDR: locationAddr,
     FIELDLINE_BLOB_DIR: blobDir,
   });
-  start('location', 'services/location/dist/main.js', {
+  const locationProcess = start('location', 'services/location/dist/main.js', {
     ...common,
     FIELDLINE_LOCATION_DATABASE: names.location,
     FIELDLINE_GRPC_PORT: String(locationPort),
@@ -438,6 +450,28 @@ try {
     },
   };
 
+  // Where the CPU goes: the two services and their PostgreSQL backends (accounts is idle meanwhile).
+  const admin_ = new pg.Client({ connectionString: DATABASE_URL });
+  await admin_.connect();
+  toClose.push(() => admin_.end());
+  const backends = async (db) =>
+    (await admin_.query('select pid from pg_stat_activity where datname = $1', [db])).rows.map((r) => r.pid);
+  const cpuNow = async () => ({
+    location: cpuSeconds(locationProcess.pid),
+    jobs: cpuSeconds(jobsProcess.pid),
+    'location PG': new Map((await backends(names.location)).map((pid) => [pid, cpuSeconds(pid)])),
+    'jobs PG': new Map((await backends(names.jobs)).map((pid) => [pid, cpuSeconds(pid)])),
+  });
+  const cpuSince = (before, after) =>
+    Object.fromEntries(
+      Object.entries(after).map(([name, v]) => [
+        name,
+        typeof v === 'number'
+          ? v - before[name]
+          : [...v].reduce((sum, [pid, s]) => sum + s - (before[name].get(pid) ?? 0), 0),
+      ]),
+    );
+
   const client = new location.DeviceIngestClient(locationAddr, credentials.createInsecure());
   toClose.push(() => client.close());
   const rows = [];
@@ -448,6 +482,7 @@ try {
     );
     const mine = workers.slice(p * perPhase, (p + 1) * perPhase);
     const results = [];
+    const cpu = await cpuNow();
     const started = Date.now();
     for (let i = 0; i < mine.length; i += phase.burst) {
       const wave = mine.slice(i, i + phase.burst);
@@ -458,6 +493,7 @@ try {
       results.push(...measured.filter((_, k) => i + k >= WARMUP));
     }
     wall += (Date.now() - started) / 1000;
+    const used = cpuSince(cpu, await cpuNow());
     const commitTimes = results.map((r) => r.committed).filter((v) => v !== undefined);
     rows.push(
       stats(
@@ -474,14 +510,20 @@ try {
         results.map((r) => r.ack),
       ),
     );
+    const mean = (f, of = results) => (of.reduce((sum, r) => sum + f(r), 0) / of.length).toFixed(1);
     const staged = results.filter((r) => r.committed !== undefined);
-    if (staged.length > 0) {
-      const mean = (f) => (staged.reduce((s, r) => s + f(r), 0) / staged.length).toFixed(1);
-      console.log(
-        `${phase.label}, mean stages: ping → ack ${mean((r) => r.ack)} ms · ack → worker_arrived out ${mean((r) => r.arrived - r.ack)} ms · ` +
-          `→ jobs commit ${mean((r) => r.committed - r.arrived)} ms · → job_status_changed out ${mean((r) => r.inProgress - r.committed)} ms`,
-      );
-    }
+    console.log(
+      `${phase.label}, mean stages: ping → ack ${mean((r) => r.ack)} ms · ack → worker_arrived out ${mean((r) => r.arrived - r.ack)} ms · ` +
+        (staged.length === results.length
+          ? `→ jobs commit ${mean((r) => r.committed - r.arrived)} ms · → job_status_changed out ${mean((r) => r.inProgress - r.committed)} ms`
+          : `→ job_status_changed out ${mean((r) => r.inProgress - r.arrived)} ms`),
+    );
+    console.log(
+      `${phase.label}, CPU per arrival (ms; every ping of the phase, warm-up included): ` +
+        Object.entries(used)
+          .map(([name, seconds]) => `${name} ${((seconds * 1000) / mine.length).toFixed(1)}`)
+          .join(' · '),
+    );
   }
 
   const inDb = await jobsDb.query(`select count(*)::int as n from jobs where status = 'in_progress'`);
