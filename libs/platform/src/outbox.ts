@@ -37,23 +37,38 @@ export class Outbox {
    */
   // biome-ignore lint/suspicious/noExplicitAny: works with any service's database type
   async add(tx: Kysely<any> | Transaction<any>, event: OutboxEvent): Promise<string> {
-    const envelope = buildEnvelope({ ...event, producer: this.producer, traceContext: currentTraceContext() });
-    const subject = eventSubject({
-      prefix: this.prefix,
-      tenantId: event.tenantId,
-      producer: this.producer,
-      type: event.type,
+    const [id] = await this.addAll(tx, [event]);
+    return id as string;
+  }
+
+  /** Records several events of one change in one statement, published in this order; returns their ids. */
+  // biome-ignore lint/suspicious/noExplicitAny: works with any service's database type
+  async addAll(tx: Kysely<any> | Transaction<any>, events: readonly OutboxEvent[]): Promise<string[]> {
+    if (events.length === 0) return [];
+    const traceContext = currentTraceContext();
+    const ids: string[] = [];
+    const rows = events.map((event) => {
+      const envelope = buildEnvelope({ ...event, producer: this.producer, traceContext });
+      const subject = eventSubject({
+        prefix: this.prefix,
+        tenantId: event.tenantId,
+        producer: this.producer,
+        type: event.type,
+      });
+      const bytes = encodeEnvelope(envelope);
+      ids.push(envelope.id);
+      // The identity column numbers the rows in the order of the values list: the relay keeps that order.
+      return sql`(${envelope.id}, ${event.tenantId}, ${subject}, ${event.type},
+                  ${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)})`;
     });
-    const bytes = encodeEnvelope(envelope);
     // One round trip: the insert and the wake-up call (identical notifications in a transaction fold into one).
     await sql`
       with added as (
         insert into outbox (id, tenant_id, subject, type, envelope)
-        values (${envelope.id}, ${event.tenantId}, ${subject}, ${event.type},
-                ${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)})
+        values ${sql.join(rows)}
         returning id
       )
       select pg_notify(${OUTBOX_CHANNEL}, '') from added`.execute(tx);
-    return envelope.id;
+    return ids;
   }
 }

@@ -64,6 +64,50 @@ describe('outbox and relay', () => {
     expect(unpublished.rows).toEqual([]);
   });
 
+  it('publishes the events of one change, added together, in the order given', async () => {
+    const before = await streamCount(nats.nc, nats.events);
+    const events = ['first', 'second', 'third'].map((name) => ({
+      type: `widget_${name}`,
+      tenantId: 't_a',
+      payloadType: 'test.Widget',
+      payload: new TextEncoder().encode(name),
+    }));
+
+    const ids = await pg.db.transaction().execute((tx) => outbox.addAll(tx, events));
+
+    await waitFor(async () => (await streamCount(nats.nc, nats.events)) === before + 3, { what: 'three events' });
+    const published = (await streamEnvelopes(nats.nc, nats.events)).slice(before);
+    expect(published.map((e) => [e.id, e.type])).toEqual([
+      [ids[0], 'widget_first'],
+      [ids[1], 'widget_second'],
+      [ids[2], 'widget_third'],
+    ]);
+  });
+
+  it('stands by while another relay holds the lock, then takes over', async () => {
+    const before = await streamCount(nats.nc, nats.events);
+    const other = await pg.pool.connect(); // "another replica's relay" in the middle of its batch
+    await other.query('select pg_advisory_lock($1)', [0x666c6f62]);
+    let held = true;
+    try {
+      const id = await createWidget('t_a', 'while another relay publishes');
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await streamCount(nats.nc, nats.events)).toBe(before);
+      const waiting = await sql`select id from outbox where published_at is null`.execute(pg.db);
+      expect(waiting.rows).toEqual([{ id }]);
+
+      await other.query('select pg_advisory_unlock($1)', [0x666c6f62]);
+      held = false;
+      await createWidget('t_a', 'after it let go'); // its NOTIFY wakes this relay
+
+      await waitFor(async () => (await streamCount(nats.nc, nats.events)) === before + 2, { what: 'both events' });
+      expect((await streamEnvelopes(nats.nc, nats.events)).map((e) => e.id)).toContain(id);
+    } finally {
+      if (held) await other.query('select pg_advisory_unlock($1)', [0x666c6f62]);
+      other.release();
+    }
+  });
+
   it('publishes nothing for a rolled-back change', async () => {
     const before = await streamCount(nats.nc, nats.events);
     let rolledBack = '';

@@ -71,9 +71,10 @@ export async function commitJobChange(
     addedUserIds: rec.addedUserIds,
     removedUserIds: rec.removedUserIds,
   };
-  for (const type of [rec.event, ...(rec.alsoEvents ?? [])]) {
-    await deps.outbox.add(tx, jobChanged(type, saved, details));
-  }
+  await deps.outbox.addAll(
+    tx,
+    [rec.event, ...(rec.alsoEvents ?? [])].map((type) => jobChanged(type, saved, details)),
+  );
   return saved;
 }
 

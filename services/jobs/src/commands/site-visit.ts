@@ -30,12 +30,15 @@ export interface SiteVisit {
   at: Date;
 }
 
+/** `locked`: the job as this transaction already read it FOR UPDATE with nothing changed since (saves a read). */
 export async function moveJobForSiteVisit(
   tx: Kysely<JobsDb>,
   deps: Pick<JobsDeps, 'outbox' | 'clock'>,
   visit: SiteVisit,
+  locked?: JobRecord,
 ): Promise<JobRecord> {
-  const current = await loadJob(tx, visit.tenantId, visit.jobId, { forUpdate: true });
+  const current =
+    locked?.id === visit.jobId ? locked : await loadJob(tx, visit.tenantId, visit.jobId, { forUpdate: true });
   if (!current) throw notFound.job();
   if (!current.assigneeIds.includes(visit.workerId) && !current.participantIds.includes(visit.workerId)) {
     throw new FailedPrecondition(
@@ -113,8 +116,8 @@ export async function applySiteVisit(
     workerOnJob: job.assigneeIds.includes(workerId) || job.participantIds.includes(workerId),
     visitOpen: open !== undefined,
   });
-  const move = (kind: SiteVisit['kind']) =>
-    moveJobForSiteVisit(tx, deps, { tenantId, jobId: job.id, workerId, kind, at: visit.at });
+  const move = (kind: SiteVisit['kind'], unchanged?: JobRecord) =>
+    moveJobForSiteVisit(tx, deps, { tenantId, jobId: job.id, workerId, kind, at: visit.at }, unchanged);
 
   if (step.do === 'ignore') {
     await store.recordOutcome(tenantId, visit.eventId, step.verdict, open?.id);
@@ -127,7 +130,8 @@ export async function applySiteVisit(
       visit.eventId,
       now,
     );
-    const moved = await move('arrived');
+    // Both doors locked the job, and opening a visit does not touch it: no need to read it again.
+    const moved = await move('arrived', job);
     await store.recordOutcome(tenantId, visit.eventId, 'arrived', visitId);
     return { job: moved, outcome: 'applied', verdict: 'arrived' };
   }

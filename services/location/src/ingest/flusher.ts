@@ -136,7 +136,7 @@ export class Flusher {
             else outcome.waiting.push({ ...d, seqLess: snapshot.stream.mode === 'time', dueAt });
           }
           outcome.stored = tracks.size;
-          for (const e of outcome.events) await this.deps.outbox.add(tx, siteEvent(e));
+          await this.deps.outbox.addAll(tx, outcome.events.map(siteEvent));
           // Track points and device states in one statement: one round trip fewer per flush.
           if (tracks.size > 0 && saves.length > 0) {
             await sql`with t as (${insertTrackSql(tracks, new Date(now))}), s as (${saveDevicesSql(saves)})
