@@ -115,7 +115,13 @@ describe('positions on the live feed', () => {
     await ping(phone2, 48.2001);
 
     const seen = await dispatcher.next(positionAt(w1.id, 48.1001), "w1's position for the dispatcher");
-    expect(seen).toMatchObject({ type: 'position', workerId: w1.id, lng: 2.35, deviceTime: expect.any(String) });
+    expect(seen).toMatchObject({
+      type: 'position',
+      workerId: w1.id,
+      deviceId: phone1.id,
+      lng: 2.35,
+      deviceTime: expect.any(String),
+    });
     await dispatcher.next(positionAt(w2.id, 48.2001), "w2's position for the dispatcher");
     await worker1.next(positionAt(w1.id, 48.1001), 'its own position for w1');
     await worker2.next(positionAt(w2.id, 48.2001), 'its own position for w2');

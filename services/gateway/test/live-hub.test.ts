@@ -43,10 +43,11 @@ const viewer = (role: Viewer['role'], userId: string, customerId?: string): View
   assignedCustomerIds: [],
 });
 
-function publishPosition(tenantId: string, workerId: string, payloadTenant = tenantId) {
+function publishPosition(tenantId: string, workerId: string, payloadTenant = tenantId, deviceId = `dev_${workerId}`) {
   const bytes = locationEvents.LivePosition.encode({
     tenantId: payloadTenant,
     workerId,
+    deviceId,
     lat: 48.85,
     lng: 2.35,
     accuracyM: 5,
@@ -122,7 +123,7 @@ describe('the live hub', () => {
     ];
 
     publishPosition('t_pos', 'usr_w1');
-    publishPosition('t_pos', 'usr_w2');
+    publishPosition('t_pos', 'usr_w2', 't_pos', ''); // from a location service that does not name the phone
     // A payload naming another tenant than its subject is not trusted.
     publishPosition('t_pos', 'usr_w3', 't_pos_other');
 
@@ -132,6 +133,7 @@ describe('the live hub', () => {
     expect(admin.positions[0]).toEqual({
       type: 'position',
       workerId: 'usr_w1',
+      deviceId: 'dev_usr_w1',
       lat: 48.85,
       lng: 2.35,
       accuracyM: 5,
@@ -140,6 +142,7 @@ describe('the live hub', () => {
       batteryPct: null,
       deviceTime: '2030-01-01T10:00:00.000Z',
     });
+    expect(admin.positions[1]).toMatchObject({ workerId: 'usr_w2', deviceId: null });
     expect(coworker.positions.map((p) => p.workerId)).toEqual(['usr_w1']);
     expect(client.positions).toEqual([]);
     expect(elsewhere.positions).toEqual([]);

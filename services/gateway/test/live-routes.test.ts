@@ -99,6 +99,7 @@ describe('the live route with NATS', () => {
       locationEvents.LivePosition.encode({
         tenantId: 't_live',
         workerId: 'usr_w',
+        deviceId: 'dev_phone',
         lat: 1,
         lng: 2,
         accuracyM: 0,
@@ -115,6 +116,7 @@ describe('the live route with NATS', () => {
       {
         type: 'position',
         workerId: 'usr_w',
+        deviceId: 'dev_phone',
         lat: 1,
         lng: 2,
         accuracyM: null,

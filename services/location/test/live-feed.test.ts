@@ -37,7 +37,12 @@ describe('live positions', () => {
       { what: 'the newest live position' },
     );
 
-    expect(got[0]).toMatchObject({ tenantId: tenant.id, workerId: phone.worker.id, lat: 48.85 + 1e-4 });
+    expect(got[0]).toMatchObject({
+      tenantId: tenant.id,
+      workerId: phone.worker.id,
+      deviceId: phone.deviceId,
+      lat: 48.85 + 1e-4,
+    });
     expect(got[got.length - 1]).toMatchObject({ lat: 48.85 + 20e-4, lng: 2.35, accuracyM: 5, batteryPct: 80 });
     expect(got.length).toBeLessThan(20);
     const times = got.map((p) => p.deviceTime?.getTime() ?? 0);

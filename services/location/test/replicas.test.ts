@@ -89,7 +89,7 @@ describe('two replicas', () => {
     expect(stored.rows[0].n).toBe(pings.length);
   });
 
-  it('answers nearest on both replicas with workers whose phones report to either', async () => {
+  it('answers nearest on both replicas with workers whose phones report to either, naming each phone', async () => {
     const onlyA = await tenant.phone('Ann A');
     const onlyB = await tenant.phone('Bob B');
     const near = destinationPoint(SITE.lat, SITE.lng, 0, 1000);
@@ -106,15 +106,22 @@ describe('two replicas', () => {
       [0, 1].map((r) =>
         waitFor(
           async () => {
-            const ids = (await nearest(r)).workers.map((n) => n.workerId);
-            return ids.includes(onlyA.worker.id) && ids.includes(onlyB.worker.id) ? ids : undefined;
+            const found = (await nearest(r)).workers;
+            const ids = found.map((n) => n.workerId);
+            return ids.includes(onlyA.worker.id) && ids.includes(onlyB.worker.id) ? found : undefined;
           },
           { what: `both workers on replica ${r}` },
         ),
       ),
     );
 
-    expect(seenBy[0]).toEqual(seenBy[1]);
+    expect(seenBy[0].map((n) => n.workerId)).toEqual(seenBy[1].map((n) => n.workerId));
+    // The replica that did not ingest a phone learnt its position from the live feed, phone included.
+    for (const found of seenBy) {
+      const phoneOf = new Map(found.map((n) => [n.workerId, n.position?.deviceId]));
+      expect(phoneOf.get(onlyA.worker.id)).toBe(onlyA.deviceId);
+      expect(phoneOf.get(onlyB.worker.id)).toBe(onlyB.deviceId);
+    }
   });
 
   it('applies a shift set on one replica to the other', async () => {

@@ -12,6 +12,8 @@ const minusOneAsNull = (n: number): number | null => (n < 0 ? null : n);
 export type PositionMessage = {
   type: 'position';
   workerId: string;
+  /** The phone the fix came from; null from a location service that does not say. */
+  deviceId: string | null;
   lat: number;
   lng: number;
   accuracyM: number | null;
@@ -33,6 +35,7 @@ export function positionMessage(tenantId: string, data: Uint8Array): PositionMes
   return {
     type: 'position',
     workerId: p.workerId,
+    deviceId: p.deviceId || null,
     lat: p.lat,
     lng: p.lng,
     accuracyM: p.accuracyM > 0 ? p.accuracyM : null,

@@ -51,8 +51,8 @@ export async function liveRoutes(app: FastifyInstance, { accounts, live, config 
       description:
         'Open with a WebSocket handshake (`ws://host/v1/live`), the access token in `Authorization: Bearer` or, ' +
         'from a browser, `?access_token=`; without a valid one the handshake is answered 401. The server sends ' +
-        'JSON text messages: first `{"type":"ready"}`, then `{"type":"position", workerId, lat, lng, accuracyM, ' +
-        'speedMps, headingDeg, batteryPct, deviceTime}` (at most one per worker per second) and `{"type":"job", ' +
+        'JSON text messages: first `{"type":"ready"}`, then `{"type":"position", workerId, deviceId, lat, lng, ' +
+        'accuracyM, speedMps, headingDeg, batteryPct, deviceTime}` (at most one per worker per second) and `{"type":"job", ' +
         'event, occurredAt, job}` (event: job_created, job_assigned, job_status_changed, …; job: as GET ' +
         '/v1/jobs/{id} shows it to you). Admins and dispatchers get every position and job of the tenant; a ' +
         'co-worker only their own position and the jobs they are on; clients and guests only their jobs, ' +

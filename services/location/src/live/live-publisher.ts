@@ -20,6 +20,7 @@ export function livePositionToProto(tenantId: string, p: WorkerPosition): locati
     headingDeg: p.headingDeg,
     batteryPct: p.batteryPct,
     deviceTime: new Date(p.deviceTime),
+    deviceId: p.deviceId,
   };
 }
 

@@ -43,7 +43,7 @@ export class LiveSubscriber {
       this.received++;
       this.engine.observePosition(tenantId, {
         workerId: p.workerId,
-        deviceId: '',
+        deviceId: p.deviceId,
         lat: p.lat,
         lng: p.lng,
         accuracyM: p.accuracyM,

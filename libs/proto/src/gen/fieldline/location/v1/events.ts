@@ -40,7 +40,11 @@ export interface LivePosition {
   speedMps: number;
   headingDeg: number;
   batteryPct: number;
-  deviceTime: Date | undefined;
+  deviceTime:
+    | Date
+    | undefined;
+  /** The phone the fix came from (a worker may carry several). */
+  deviceId: string;
 }
 
 function createBaseWorkerSiteEvent(): WorkerSiteEvent {
@@ -285,6 +289,7 @@ function createBaseLivePosition(): LivePosition {
     headingDeg: 0,
     batteryPct: 0,
     deviceTime: undefined,
+    deviceId: "",
   };
 }
 
@@ -316,6 +321,9 @@ export const LivePosition: MessageFns<LivePosition> = {
     }
     if (message.deviceTime !== undefined) {
       Timestamp.encode(toTimestamp(message.deviceTime), writer.uint32(74).fork()).join();
+    }
+    if (message.deviceId !== "") {
+      writer.uint32(82).string(message.deviceId);
     }
     return writer;
   },
@@ -405,6 +413,14 @@ export const LivePosition: MessageFns<LivePosition> = {
             message.deviceTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.deviceId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -456,6 +472,11 @@ export const LivePosition: MessageFns<LivePosition> = {
         : isSet(object.device_time)
         ? fromJsonTimestamp(object.device_time)
         : undefined,
+      deviceId: isSet(object.deviceId)
+        ? globalThis.String(object.deviceId)
+        : isSet(object.device_id)
+        ? globalThis.String(object.device_id)
+        : "",
     };
   },
 
@@ -488,6 +509,9 @@ export const LivePosition: MessageFns<LivePosition> = {
     if (message.deviceTime !== undefined) {
       obj.deviceTime = message.deviceTime.toISOString();
     }
+    if (message.deviceId !== "") {
+      obj.deviceId = message.deviceId;
+    }
     return obj;
   },
 
@@ -505,6 +529,7 @@ export const LivePosition: MessageFns<LivePosition> = {
     message.headingDeg = object.headingDeg ?? 0;
     message.batteryPct = object.batteryPct ?? 0;
     message.deviceTime = object.deviceTime ?? undefined;
+    message.deviceId = object.deviceId ?? "";
     return message;
   },
 };
