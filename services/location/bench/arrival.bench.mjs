@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -62,6 +62,13 @@ function start(name, entry, env) {
   children.push(child);
   child.on('exit', (code) => code && console.error(`${name} exited with ${code}`));
   return child;
+}
+
+/** The machine's CPU time so far, and how much of it the hypervisor gave to others (steal), from /proc/stat. */
+function machineTicks() {
+  const [, ...f] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const n = f.slice(0, 8).map(Number);
+  return { total: n.reduce((a, b) => a + b, 0), steal: n[7], idle: n[3] + n[4] };
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc (0 when it is gone). */
@@ -475,6 +482,7 @@ try {
   const client = new location.DeviceIngestClient(locationAddr, credentials.createInsecure());
   toClose.push(() => client.close());
   const rows = [];
+  const raw = {};
   let wall = 0;
   for (const [p, phase] of phases.entries()) {
     console.log(
@@ -483,17 +491,23 @@ try {
     const mine = workers.slice(p * perPhase, (p + 1) * perPhase);
     const results = [];
     const cpu = await cpuNow();
+    const ticks = machineTicks();
     const started = Date.now();
     for (let i = 0; i < mine.length; i += phase.burst) {
       const wave = mine.slice(i, i + phase.burst);
       const ready = await Promise.all(wave.map((w) => arrive(client, w, taps, commits, phase.burst)));
-      // A pause so the wave before has settled (relays idle, consumers back to waiting), as between real arrivals.
-      await sleep(20 + Math.random() * 30);
+      // A pause, so what the wave before set off has settled (location applying jobs' events, relays marking
+      // rows published) and the completing pings meet a system that is otherwise idle.
+      await sleep(100 + Math.random() * 100);
       const measured = await Promise.all(ready.map((r) => r.complete()));
-      results.push(...measured.filter((_, k) => i + k >= WARMUP));
+      const at = (Date.now() - started) / 1000;
+      results.push(...measured.filter((_, k) => i + k >= WARMUP).map((r) => ({ ...r, at })));
     }
     wall += (Date.now() - started) / 1000;
+    raw[phase.label] = results;
     const used = cpuSince(cpu, await cpuNow());
+    const t = machineTicks();
+    const share = (k) => (((t[k] - ticks[k]) / (t.total - ticks.total)) * 100).toFixed(0);
     const commitTimes = results.map((r) => r.committed).filter((v) => v !== undefined);
     rows.push(
       stats(
@@ -522,7 +536,8 @@ try {
       `${phase.label}, CPU per arrival (ms; every ping of the phase, warm-up included): ` +
         Object.entries(used)
           .map(([name, seconds]) => `${name} ${((seconds * 1000) / mine.length).toFixed(1)}`)
-          .join(' · '),
+          .join(' · ') +
+        ` · the machine meanwhile: ${share('idle')} % idle, ${share('steal')} % stolen by the hypervisor`,
     );
   }
 
@@ -545,6 +560,8 @@ try {
       `target p99 ≤ ${TARGET_P99_MS} ms, ${row.measure}: ${p99 <= TARGET_P99_MS ? 'met' : 'NOT met'} (${p99} ms)`,
     );
   }
+  // Every sample (seconds into its phase, then ms from the completing ping to each mark), to look at the tail.
+  if (process.env.BENCH_RAW) writeFileSync(process.env.BENCH_RAW, JSON.stringify(raw));
   if (inDb.rows[0].n !== total) throw new Error(`${inDb.rows[0].n} jobs In progress, expected ${total}`);
 } finally {
   for (const close of toClose.reverse()) await Promise.resolve(close()).catch(() => {});
