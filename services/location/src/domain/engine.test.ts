@@ -22,15 +22,15 @@ const at = (seq: number, sec: number, metres: number, extra: Partial<Ping> = {})
   return { seq, deviceTime: T0 + sec * 1000, lat: p.lat, lng: p.lng, accuracyM: 10, ...extra };
 };
 
+/** One ping every 30 s from `offset` s on, 31 in all: 20 m from the site from `inSec` to `outSec`, 2 km away otherwise. */
+const trip = (inSec: number, outSec: number, offset = 0): Ping[] =>
+  Array.from({ length: 31 }, (_, i) => {
+    const sec = offset + i * 30;
+    return at(i + 1, sec, sec >= inSec && sec <= outSec ? 20 : 2000);
+  });
+
 /** A visit: far, inside from 60 s to 600 s, then far again. One ping every 30 s. */
-const visit = (): Ping[] => {
-  const pings: Ping[] = [];
-  for (let i = 0; i <= 30; i++) {
-    const sec = i * 30;
-    pings.push(at(i + 1, sec, sec >= 60 && sec <= 600 ? 20 : 2000));
-  }
-  return pings;
-};
+const visit = (): Ping[] => trip(60, 600);
 
 const kinds = (r: IngestResult) => r.events.map((e) => `${e.kind}@${(e.at - T0) / 1000}`);
 
@@ -189,6 +189,60 @@ describe('LocationEngine.ingest', () => {
 
     expect(events).toEqual(expected);
     expect(events.map((e) => e.kind)).toEqual(['arrived', 'departed']);
+  });
+});
+
+describe('LocationEngine: a worker with two phones', () => {
+  /** The van: parked 400 m east of the site (well beyond the fence and its band) the whole time. */
+  const van = (): Ping[] => Array.from({ length: 31 }, (_, i) => at(i + 1, i * 30 + 5, 400));
+  const now = T0 + 1_000_000;
+
+  /** Both phones' pings as they would come in, a few at a time, alternating. */
+  function interleave(engine: LocationEngine, a: [string, Ping[]], b: [string, Ping[]]) {
+    const events: string[] = [];
+    for (let i = 0; i < 31; i += 3) {
+      for (const [deviceId, pings] of [a, b]) {
+        const r = engine.ingest('t1', deviceId, 'w1', pings.slice(i, i + 3), now);
+        events.push(...r.events.map((e) => `${e.kind}@${(e.at - T0) / 1000} ${e.deviceId}`));
+      }
+    }
+    return events;
+  }
+
+  it('arrives and departs with the phone on site while the other one stays in the van outside', () => {
+    const engine = engineWithFence();
+
+    const events = interleave(engine, ['pocket', visit()], ['van', van()]);
+
+    expect(events).toEqual(['arrived@60 pocket', 'departed@630 pocket']);
+  });
+
+  it('reports one visit when both phones go in, from the first to arrive until the last has left', () => {
+    const engine = engineWithFence();
+    // The second phone comes in about a minute after the first and leaves about two minutes after it.
+    const late = trip(120, 720, 5);
+
+    const events = interleave(engine, ['one', visit()], ['two', late]);
+
+    expect(events).toEqual(['arrived@60 one', 'departed@725 two']);
+  });
+
+  it('stores each phone’s presence with its own stream, so restoring one never overwrites the other', () => {
+    const engine = engineWithFence();
+    interleave(engine, ['pocket', visit().slice(0, 15)], ['van', van().slice(0, 15)]);
+    const pocket = JSON.parse(JSON.stringify(engine.snapshotDevice('t1', 'pocket')));
+    const vanSaved = JSON.parse(JSON.stringify(engine.snapshotDevice('t1', 'van')));
+    expect(Object.keys(pocket.presence)).toEqual(['job:j1']);
+    expect(vanSaved.presence).toEqual({});
+
+    // Another replica restores both (in either order) and sees the rest of the visit.
+    const other = engineWithFence();
+    other.restoreDevice('t1', 'pocket', pocket);
+    other.restoreDevice('t1', 'van', vanSaved);
+    const rest = visit().slice(15);
+    const events = other.ingest('t1', 'pocket', 'w1', rest, now).events;
+
+    expect(events.map((e) => `${e.kind}@${(e.at - T0) / 1000}`)).toEqual(['departed@630']);
   });
 });
 

@@ -337,7 +337,7 @@ export class LocationEngine {
     if (!t) return;
     t.positions.remove(workerId);
     t.workers.delete(workerId);
-    t.presence.restore(workerId, {});
+    t.presence.forgetWorker(workerId);
   }
 
   // ---- nearest
@@ -382,12 +382,12 @@ export class LocationEngine {
 
   // ---- persistence of device state
 
-  /** A device's stream and its worker's presence, as JSON to store (e.g. with each acked batch). */
+  /** A device's stream and its presence, as JSON to store (e.g. with each acked batch). */
   snapshotDevice(tenantId: string, deviceId: string): DeviceSnapshot | undefined {
     const t = this.tenants.get(tenantId);
     const ctx = t?.devices.get(deviceId);
     if (!t || !ctx) return undefined;
-    return { workerId: ctx.workerId, stream: ctx.stream.toJSON(), presence: t.presence.toJSON(ctx.workerId) };
+    return { workerId: ctx.workerId, stream: ctx.stream.toJSON(), presence: t.presence.toJSON(deviceId) };
   }
 
   /** Puts a device back as `snapshotDevice` saw it (after a restart or on another replica). */
@@ -400,7 +400,7 @@ export class LocationEngine {
       stream: streamFromJSON(snapshot.stream, this.streamOptions),
     };
     t.devices.set(deviceId, ctx);
-    if (t.settings.autoLoggingEnabled) t.presence.restore(snapshot.workerId, snapshot.presence);
+    if (t.settings.autoLoggingEnabled) t.presence.restore(snapshot.workerId, deviceId, snapshot.presence);
     this.trackWaiting(ctx);
   }
 
@@ -451,7 +451,8 @@ export class LocationEngine {
       ctx = { tenantId, deviceId, workerId, stream: createStream(mode, this.streamOptions) };
       t.devices.set(deviceId, ctx);
     }
-    // A device handed to another worker reports for the new one from now on.
+    // A device handed to another worker reports for the new one from now on, starting from outside everywhere.
+    if (ctx.workerId !== workerId) t.presence.forgetDevice(deviceId);
     ctx.workerId = workerId;
     return ctx;
   }
@@ -500,11 +501,11 @@ export class LocationEngine {
     for (const { fence, zone } of hits) {
       if (fence.watches(workerId)) this.observe(t, ctx, fence, ping, zone, params, out);
     }
-    const active = t.presence.activeFences(workerId);
+    const active = t.presence.activeFences(ctx.deviceId);
     if (active !== undefined) {
       for (const fenceId of [...active.keys()]) {
         const f = t.fences.get(fenceId);
-        if (f === undefined || !f.watches(workerId)) t.presence.forget(workerId, fenceId);
+        if (f === undefined || !f.watches(workerId)) t.presence.forget(ctx.deviceId, fenceId);
         // Not near means beyond the fence and its band.
         else if (!hits.some((h) => h.fence === f)) this.observe(t, ctx, f, ping, 'outside', params, out);
       }
@@ -528,6 +529,7 @@ export class LocationEngine {
     const usable = usableFix(ping.accuracyM, ping.mock, this.maxAccuracyM, f.sizeM);
     const change = t.presence.observe(
       ctx.workerId,
+      ctx.deviceId,
       f.id,
       { at: ping.deviceTime, lat: ping.lat, lng: ping.lng, zone, usable },
       params,

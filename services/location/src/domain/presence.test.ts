@@ -128,28 +128,83 @@ describe('usableFix', () => {
 });
 
 describe('PresenceTracker', () => {
-  it('keeps only workers not outside, and round-trips them as JSON', () => {
+  const fix = (sec: number, zone: FenceZone) => ({ at: s(sec), lat: sec, lng: 0, zone, usable: true });
+
+  it('keeps only phones not outside, and round-trips a phone as JSON', () => {
     const tracker = new PresenceTracker();
-    const fix = (sec: number, zone: FenceZone) => ({ at: s(sec), lat: 0, lng: 0, zone, usable: true });
-    expect(tracker.observe('w1', 'f1', fix(0, 'inside'), params)).toBeUndefined();
-    expect(tracker.observe('w1', 'f1', fix(120, 'inside'), params)).toEqual({
+    expect(tracker.observe('w1', 'd1', 'f1', fix(0, 'inside'), params)).toBeUndefined();
+    expect(tracker.observe('w1', 'd1', 'f1', fix(120, 'inside'), params)).toEqual({
       kind: 'arrived',
       at: s(0),
       lat: 0,
       lng: 0,
       fenceId: 'f1',
       workerId: 'w1',
+      deviceId: 'd1',
     });
-    tracker.observe('w1', 'f2', fix(0, 'outside'), params);
-    expect([...(tracker.activeFences('w1')?.keys() ?? [])]).toEqual(['f1']);
+    tracker.observe('w1', 'd1', 'f2', fix(0, 'outside'), params);
+    expect([...(tracker.activeFences('d1')?.keys() ?? [])]).toEqual(['f1']);
 
-    const saved = JSON.parse(JSON.stringify(tracker.toJSON('w1')));
+    const saved = JSON.parse(JSON.stringify(tracker.toJSON('d1')));
     const restored = new PresenceTracker();
-    restored.restore('w1', saved);
-    expect(restored.get('w1', 'f1')).toEqual({ phase: 'inside', arrivedAt: s(0) });
+    restored.restore('w1', 'd1', saved);
+    expect(restored.get('d1', 'f1')).toEqual({ phase: 'inside', arrivedAt: s(0) });
+    expect(restored.isWorkerAt('w1', 'f1')).toBe(true);
 
-    tracker.forget('w1', 'f1');
-    expect(tracker.activeFences('w1')).toBeUndefined();
-    expect(tracker.get('w1', 'f1')).toBe(OUTSIDE);
+    tracker.forget('d1', 'f1');
+    expect(tracker.activeFences('d1')).toBeUndefined();
+    expect(tracker.get('d1', 'f1')).toBe(OUTSIDE);
+    expect(tracker.isWorkerAt('w1', 'f1')).toBe(false);
+  });
+
+  it('lets the first phone of a worker to arrive declare the arrival, and the last to leave the departure', () => {
+    const tracker = new PresenceTracker();
+    const seen = (workerId: string, deviceId: string, sec: number, zone: FenceZone) => {
+      const e = tracker.observe(workerId, deviceId, 'f1', fix(sec, zone), params);
+      return e && `${e.kind} ${e.deviceId} ${(e.at - T0) / 1000}`;
+    };
+
+    const events = [
+      seen('w1', 'pocket', 0, 'inside'),
+      seen('w1', 'van', 30, 'inside'), // the van parks inside the fence too
+      seen('w1', 'pocket', 120, 'inside'), // → the worker arrives
+      seen('w1', 'van', 150, 'inside'), // the van's own arrival: the worker is already there
+      seen('w1', 'van', 200, 'outside'),
+      seen('w1', 'van', 260, 'outside'), // the van's own departure: the pocket phone is still there
+      seen('w1', 'pocket', 300, 'inside'),
+      seen('w1', 'pocket', 400, 'outside'),
+      seen('w1', 'pocket', 460, 'outside'), // → the last phone has left: the worker departs
+    ].filter(Boolean);
+
+    expect(events).toEqual(['arrived pocket 0', 'departed pocket 400']);
+  });
+
+  it('keeps a visit open while one phone is leaving and another comes back in', () => {
+    const tracker = new PresenceTracker();
+    const observe = (deviceId: string, sec: number, zone: FenceZone) =>
+      tracker.observe('w1', deviceId, 'f1', fix(sec, zone), params)?.kind;
+
+    expect(observe('a', 0, 'inside')).toBeUndefined();
+    expect(observe('a', 120, 'inside')).toBe('arrived');
+    expect(observe('a', 200, 'outside')).toBeUndefined(); // a is leaving, still "at" the fence
+    expect(observe('b', 210, 'inside')).toBeUndefined();
+    expect(observe('b', 330, 'inside')).toBeUndefined(); // b arrives while a has not departed: one visit
+    expect(observe('a', 260, 'outside')).toBeUndefined(); // a departs, b is there
+    expect(tracker.isWorkerAt('w1', 'f1')).toBe(true);
+  });
+
+  it('keeps workers apart, and forgets a phone handed to another worker without an event', () => {
+    const tracker = new PresenceTracker();
+    tracker.observe('w1', 'd1', 'f1', fix(0, 'inside'), params);
+    tracker.observe('w1', 'd1', 'f1', fix(120, 'inside'), params);
+    expect(tracker.isWorkerAt('w2', 'f1')).toBe(false);
+
+    // The phone now reports for w2: entering afresh, w1 is no longer at the fence through it.
+    expect(tracker.observe('w2', 'd1', 'f1', fix(130, 'inside'), params)).toBeUndefined();
+    expect(tracker.isWorkerAt('w1', 'f1')).toBe(false);
+    expect(tracker.get('d1', 'f1')).toMatchObject({ phase: 'entering', since: s(130) });
+
+    tracker.forgetWorker('w2');
+    expect(tracker.activeFences('d1')).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-// Dwell and hysteresis per (worker, fence): when a worker is declared arrived at or departed from a fence.
+// Dwell and hysteresis per (phone, fence), reported per worker: when a worker arrives at or departs from a fence.
 import type { FenceZone } from './fence.js';
 
 /**
@@ -105,58 +105,126 @@ function settle(
 export interface PresenceEvent extends PresenceChange {
   fenceId: string;
   workerId: string;
+  /** The phone whose fixes declared it (the first to arrive, the last to leave). */
+  deviceId: string;
 }
 
-/** Presence states of many workers: only the ones not outside are kept, so memory follows activity. */
+interface DevicePresence {
+  workerId: string;
+  /** The fences this phone is entering, inside or leaving. */
+  fences: Map<string, PresenceState>;
+}
+
+/** Arrived and not yet departed: the phone counts as being at the fence. */
+const isAt = (state: PresenceState) => state.phase === 'inside' || state.phase === 'leaving';
+
+/**
+ * Presence of many workers, followed per phone and reported per worker. A worker may carry two phones (one
+ * in the pocket, one left in the van): each phone goes through `stepPresence` on its own fixes, in its own
+ * order, and is stored with its own stream; the worker is at a fence while at least one of their phones is.
+ * So the first phone to arrive makes the worker arrive, and the worker departs only when the last phone that
+ * was there leaves; arrivals and departures of the other phones meanwhile are not reported. Only states that
+ * are not outside are kept, so memory follows activity.
+ */
 export class PresenceTracker {
-  private readonly states = new Map<string, Map<string, PresenceState>>();
+  private readonly devices = new Map<string, DevicePresence>();
+  /** The phones of each worker that have some state (to answer "is another phone of theirs there?"). */
+  private readonly workers = new Map<string, Set<string>>();
 
-  /** The fences a worker is entering, inside or leaving. */
-  activeFences(workerId: string): ReadonlyMap<string, PresenceState> | undefined {
-    return this.states.get(workerId);
+  /** The fences a phone is entering, inside or leaving. */
+  activeFences(deviceId: string): ReadonlyMap<string, PresenceState> | undefined {
+    return this.devices.get(deviceId)?.fences;
   }
 
-  get(workerId: string, fenceId: string): PresenceState {
-    return this.states.get(workerId)?.get(fenceId) ?? OUTSIDE;
+  get(deviceId: string, fenceId: string): PresenceState {
+    return this.devices.get(deviceId)?.fences.get(fenceId) ?? OUTSIDE;
   }
 
-  /** Feeds one fix for one fence; returns the arrival or departure it declares. */
-  observe(workerId: string, fenceId: string, fix: PresenceFix, params: PresenceParams): PresenceEvent | undefined {
-    const before = this.get(workerId, fenceId);
+  /** Whether one of the worker's phones (other than `exceptDeviceId`) has arrived at the fence and not left. */
+  isWorkerAt(workerId: string, fenceId: string, exceptDeviceId?: string): boolean {
+    for (const deviceId of this.workers.get(workerId) ?? []) {
+      if (deviceId !== exceptDeviceId && isAt(this.get(deviceId, fenceId))) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Feeds one fix of one phone for one fence; returns the worker's arrival or departure it declares: the
+   * phone's own, unless another phone of the worker is at the fence (then the worker neither arrives again
+   * nor leaves yet).
+   */
+  observe(
+    workerId: string,
+    deviceId: string,
+    fenceId: string,
+    fix: PresenceFix,
+    params: PresenceParams,
+  ): PresenceEvent | undefined {
+    // A phone now reporting for someone else starts afresh: what it knew was about its former worker.
+    if (this.devices.get(deviceId)?.workerId !== workerId) this.forgetDevice(deviceId);
+    const before = this.get(deviceId, fenceId);
     const { state, change } = stepPresence(before, fix, params);
-    if (state !== before) this.set(workerId, fenceId, state);
-    return change && { ...change, fenceId, workerId };
+    if (state !== before) this.set(workerId, deviceId, fenceId, state);
+    if (!change || this.isWorkerAt(workerId, fenceId, deviceId)) return undefined;
+    return { ...change, fenceId, workerId, deviceId };
   }
 
-  set(workerId: string, fenceId: string, state: PresenceState): void {
-    let mine = this.states.get(workerId);
+  set(workerId: string, deviceId: string, fenceId: string, state: PresenceState): void {
+    let mine = this.devices.get(deviceId);
     if (state.phase === 'outside') {
-      if (mine?.delete(fenceId) && mine.size === 0) this.states.delete(workerId);
+      if (mine?.fences.delete(fenceId) && mine.fences.size === 0) this.forgetDevice(deviceId);
       return;
     }
-    if (mine === undefined) {
-      mine = new Map();
-      this.states.set(workerId, mine);
+    if (mine !== undefined && mine.workerId !== workerId) {
+      this.forgetDevice(deviceId);
+      mine = undefined;
     }
-    mine.set(fenceId, state);
+    if (mine === undefined) {
+      mine = { workerId, fences: new Map() };
+      this.devices.set(deviceId, mine);
+      let phones = this.workers.get(workerId);
+      if (phones === undefined) {
+        phones = new Set();
+        this.workers.set(workerId, phones);
+      }
+      phones.add(deviceId);
+    }
+    mine.fences.set(fenceId, state);
   }
 
-  /** Forgets a worker's state at a fence (the fence is gone or no longer watches the worker). */
-  forget(workerId: string, fenceId: string): void {
-    this.set(workerId, fenceId, OUTSIDE);
+  /** Forgets a phone's state at a fence (the fence is gone or no longer watches the worker). */
+  forget(deviceId: string, fenceId: string): void {
+    const mine = this.devices.get(deviceId);
+    if (mine) this.set(mine.workerId, deviceId, fenceId, OUTSIDE);
+  }
+
+  /** Forgets everything of one phone, without events (it reports for another worker now). */
+  forgetDevice(deviceId: string): void {
+    const mine = this.devices.get(deviceId);
+    if (!mine) return;
+    this.devices.delete(deviceId);
+    const phones = this.workers.get(mine.workerId);
+    if (phones?.delete(deviceId) && phones.size === 0) this.workers.delete(mine.workerId);
+  }
+
+  /** Forgets everything of a worker's phones, without events (deactivated, gone from the tenant). */
+  forgetWorker(workerId: string): void {
+    for (const deviceId of [...(this.workers.get(workerId) ?? [])]) this.forgetDevice(deviceId);
   }
 
   clear(): void {
-    this.states.clear();
+    this.devices.clear();
+    this.workers.clear();
   }
 
-  /** A worker's states as plain JSON, to persist beside the device stream. */
-  toJSON(workerId: string): Record<string, PresenceState> {
-    return Object.fromEntries(this.states.get(workerId) ?? []);
+  /** A phone's states as plain JSON, to persist beside its stream. */
+  toJSON(deviceId: string): Record<string, PresenceState> {
+    return Object.fromEntries(this.devices.get(deviceId)?.fences ?? []);
   }
 
-  restore(workerId: string, json: Record<string, PresenceState>): void {
-    this.states.delete(workerId);
-    for (const [fenceId, state] of Object.entries(json)) this.set(workerId, fenceId, state);
+  /** Puts a phone's states back (replacing what it had); other phones of the worker are untouched. */
+  restore(workerId: string, deviceId: string, json: Record<string, PresenceState>): void {
+    this.forgetDevice(deviceId);
+    for (const [fenceId, state] of Object.entries(json)) this.set(workerId, deviceId, fenceId, state);
   }
 }
