@@ -16,6 +16,8 @@ import pg from 'pg';
 const DURATION = Number(process.env.BENCH_DURATION ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const USERS = Number(process.env.BENCH_USERS ?? CONNECTIONS);
+// Latency at saturation is mostly queueing; the target's p99 is read at this offered rate (0 skips that run).
+const RATE = Number(process.env.BENCH_RATE ?? 6000);
 // The machine is shared: say how busy it was, so a reader can tell a quiet run from a loaded one.
 const LOAD_BEFORE = os.loadavg()[0].toFixed(2);
 const children = [];
@@ -66,7 +68,7 @@ async function load(url, duration, authorizations = []) {
     : loadWithAutocannon(url, duration, authorizations);
 }
 
-async function loadWithAutocannon(url, duration, authorizations) {
+async function loadWithAutocannon(url, duration, authorizations, overallRate) {
   // autocannon calls setupRequest with a context of its own per connection: each connection keeps one user.
   let next = 0;
   const requests = authorizations.length
@@ -80,7 +82,7 @@ async function loadWithAutocannon(url, duration, authorizations) {
       ]
     : undefined;
   const r = await new Promise((resolve, reject) =>
-    autocannon({ url, duration, connections: CONNECTIONS, pipelining: 1, requests }, (err, res) =>
+    autocannon({ url, duration, connections: CONNECTIONS, pipelining: 1, requests, overallRate }, (err, res) =>
       err ? reject(err) : resolve(res),
     ),
   );
@@ -115,7 +117,7 @@ end
 `,
   );
   const out = await new Promise((resolve, reject) =>
-    execFile(wrkPath, ['-t2', `-c${CONNECTIONS}`, `-d${duration}s`, '-s', script, url], (err, stdout, stderr) =>
+    execFile(wrkPath, ['-t1', `-c${CONNECTIONS}`, `-d${duration}s`, '-s', script, url], (err, stdout, stderr) =>
       err ? reject(err) : resolve(stdout + stderr),
     ),
   ).finally(() => rmSync(script, { force: true }));
@@ -199,17 +201,20 @@ try {
   await me(5);
   await bareRoute(5);
   const meResult = await me(DURATION);
+  // A fixed offered rate, from autocannon (wrk cannot pace): its latencies are corrected for coordinated omission.
+  const meAtRate = RATE > 0 ? await loadWithAutocannon(`${gateway}/v1/me`, DURATION, tokens, RATE) : undefined;
   const bare = await bareRoute(DURATION);
 
   const rows = [
     summary(`GET /v1/me, ${USERS} users (gateway → gRPC BatchGetMe → accounts → PostgreSQL)`, meResult),
+    ...(meAtRate ? [summary(`GET /v1/me offered at ${RATE} req/s (autocannon, paced)`, meAtRate)] : []),
     summary('bare fastify route', bare),
   ];
   console.table(rows);
   console.log(
-    `ratio /v1/me ÷ bare: ${(rows[0]['req/s'] / rows[1]['req/s']).toFixed(2)} · client: ${CLIENT} · load average before: ${LOAD_BEFORE} · machine: ${os.cpus().length} × ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
+    `ratio /v1/me ÷ bare: ${(rows[0]['req/s'] / rows.at(-1)['req/s']).toFixed(2)} · client: ${CLIENT} · load average before: ${LOAD_BEFORE} · machine: ${os.cpus().length} × ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
   );
-  console.log('target: ≥ 6,000 req/s with p99 ≤ 25 ms for GET /v1/me');
+  console.log('target: ≥ 6,000 req/s for GET /v1/me, with p99 ≤ 25 ms at that rate');
 } finally {
   await cleanUp();
 }

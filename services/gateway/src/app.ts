@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import websocket from '@fastify/websocket';
 import type { Logger } from '@fieldline/platform';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { CredentialCache } from './auth/credential-cache.js';
 import { createAccountsClients } from './clients/accounts-clients.js';
 import { createJobsClients } from './clients/jobs-clients.js';
@@ -114,7 +114,7 @@ export async function buildGateway({ config, log }: BuildGatewayOptions): Promis
   });
   app.addHook('onResponse', (request, reply, done) => {
     // Probes call every few seconds and say nothing an operator needs.
-    if (request.url !== '/livez' && request.url !== '/readyz') {
+    if (request.url !== '/livez' && request.url !== '/readyz' && logsRequests(request.log)) {
       request.log.info(
         {
           req: { method: request.method, url: request.url, remoteAddress: request.ip },
@@ -199,3 +199,7 @@ export async function buildGateway({ config, log }: BuildGatewayOptions): Promis
   }
   return app;
 }
+
+// fastify types its logger without pino's level check; ours is pino (or fastify's silent default).
+const logsRequests = (log: FastifyBaseLogger): boolean =>
+  (log as FastifyBaseLogger & { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled?.('info') ?? true;
