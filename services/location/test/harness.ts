@@ -307,6 +307,16 @@ export class Tenant {
     };
   }
 
+  /** A second registered phone of the same worker. */
+  async anotherPhone(of: Phone): Promise<Phone> {
+    const res = await this.h.accounts.devices.createDevice(
+      accounts.CreateDeviceRequest.fromPartial({ workerId: of.worker.id, name: `${of.worker.name}'s other phone` }),
+      { caller: this.admin },
+    );
+    const deviceId = res.device?.id as string;
+    return { ...of, deviceId, token: res.token, deviceCaller: { ...of.deviceCaller, deviceId } };
+  }
+
   async customer(sites: Array<{ name: string; lat: number; lng: number }>) {
     return this.h.accounts.customers.createCustomer(
       accounts.CreateCustomerRequest.fromPartial({

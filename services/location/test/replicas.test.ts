@@ -1,6 +1,7 @@
-// Two replicas on one database and one NATS: a phone moving between them keeps one presence (one arrival),
-// both answer for every worker (positions shared through the live stream), settings and shifts reach both,
-// and a phone hammering both at once gets every ping stored exactly once.
+// Two replicas on one database and one NATS: a phone moving between them keeps one presence (one arrival), and so
+// does a worker whose two phones report to different replicas; both answer for every worker (positions shared
+// through the live stream), settings and shifts reach both, and a phone hammering both at once gets every ping
+// stored exactly once.
 
 import type { Caller } from '@fieldline/platform';
 import { waitFor } from '@fieldline/testing';
@@ -87,6 +88,69 @@ describe('two replicas', () => {
     const stored = await sql<{ n: number }>`
       select count(*)::int as n from track_points where device_id = ${anna.deviceId}`.execute(h.replicas[0].db);
     expect(stored.rows[0].n).toBe(pings.length);
+  });
+
+  it('reports one visit for a worker whose two phones report to different replicas', async () => {
+    const pocket = await tenant.phone('Paul');
+    const van = await tenant.anotherPhone(pocket);
+    const jobId = 'job_two_phones';
+    await tenant.publishJob('job_assigned', {
+      id: jobId,
+      assigneeIds: [pocket.worker.id],
+      site: { siteId: 's2', address: 'Place des Terreaux', ...SITE, radiusM: 100, hasCoordinates: true },
+    });
+    await waitFor(() => h.replicas.every((r) => r.engine.fence(tenant.id, `job:${jobId}`)), {
+      what: 'the job fence on both replicas',
+    });
+    const t0 = Date.now() - 3600 * SEC;
+    const inside = destinationPoint(SITE.lat, SITE.lng, 0, 15);
+    const outside = destinationPoint(SITE.lat, SITE.lng, 90, 800);
+    const send = (
+      replica: number,
+      phone: typeof pocket,
+      fixes: Array<[number, number, { lat: number; lng: number }]>,
+    ) =>
+      h.api[replica].ingestPings(
+        { pings: fixes.map(([seq, sec, p]) => ping(seq, t0 + sec * SEC, p.lat, p.lng)), seqLess: false },
+        { caller: phone.deviceCaller },
+      );
+
+    // The pocket phone (replica A) arrives; the other phone (replica B) then dwells too: one worker, already there.
+    await send(0, pocket, [
+      [1, 0, outside],
+      [2, 30, inside],
+      [3, 60, inside],
+      [4, 90, inside],
+    ]);
+    await send(1, van, [
+      [1, 40, inside],
+      [2, 70, inside],
+      [3, 100, inside],
+      [4, 130, inside],
+    ]);
+    // The pocket phone leaves (replica A) while the other is still there; then the other leaves (replica B).
+    await send(0, pocket, [
+      [5, 150, outside],
+      [6, 180, outside],
+      [7, 210, outside],
+    ]);
+    await send(1, van, [
+      [5, 260, outside],
+      [6, 290, outside],
+      [7, 320, outside],
+    ]);
+    const events = await waitFor(
+      () => {
+        const mine = h.events.siteEvents(tenant.id).filter((e) => e.event.jobId === jobId);
+        return mine.some((e) => e.type === 'worker_departed') ? mine : undefined;
+      },
+      { what: 'the departure' },
+    );
+
+    expect(events.map((e) => [e.type, e.event.deviceId, (e.event.at?.getTime() ?? 0) - t0])).toEqual([
+      ['worker_arrived', pocket.deviceId, 30 * SEC],
+      ['worker_departed', van.deviceId, 260 * SEC],
+    ]);
   });
 
   it('answers nearest on both replicas with workers whose phones report to either, naming each phone', async () => {

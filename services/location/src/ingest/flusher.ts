@@ -83,6 +83,15 @@ export class Flusher {
             devices.map((d) => this.versions.get(d.key) ?? -1),
           );
           const stored = new Map(locked.map((l) => [deviceKey(l), l]));
+          // The other phones of these workers, as they are stored now: presence is reported per worker, so this
+          // replica must see what they did elsewhere before the batch's pings decide anything.
+          // (One never stored is left alone: its own next flush starts it, knowing whether it sends a seq.)
+          for (const row of locked) {
+            const key = deviceKey(row);
+            if (!row.sibling || !row.state || row.version === this.versions.get(key)) continue;
+            this.restoreSibling(row.tenantId, row.deviceId, row.state, row.position ?? undefined);
+            this.versions.set(key, row.version);
+          }
           const outcome: FlushOutcome = {
             results: new Map(),
             positions: [],
@@ -172,6 +181,14 @@ export class Flusher {
     }
     if (position && !this.deps.isInactive(d.tenantId, position.workerId)) {
       engine.observePosition(d.tenantId, position);
+    }
+  }
+
+  /** Another phone of a batch's worker, as stored: only its state (nothing of it is ingested or saved here). */
+  private restoreSibling(tenantId: string, deviceId: string, state: DeviceSnapshot, position?: WorkerPosition): void {
+    this.deps.engine.restoreDevice(tenantId, deviceId, state);
+    if (position && !this.deps.isInactive(tenantId, position.workerId)) {
+      this.deps.engine.observePosition(tenantId, position);
     }
   }
 

@@ -1,4 +1,4 @@
-// SQL for device_state: lock a flush's devices in one statement, read back the snapshots that changed elsewhere, write all back in one.
+// SQL for device_state: lock a flush's devices and their workers' other phones, read back what changed, save all.
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DeviceSnapshot, WorkerPosition } from '../domain/engine.js';
 import { numberArray, textArray } from './pg-arrays.js';
@@ -14,6 +14,11 @@ export interface LockedDevice extends DeviceKey {
   /** Only when the stored version differs from the one the caller knows (else undefined: nothing to restore). */
   state?: DeviceSnapshot | null;
   position?: WorkerPosition | null;
+  /**
+   * Another phone of a worker in the batch (locked too, not asked for): its state and position always come
+   * back, for the caller to compare the version with what it holds.
+   */
+  sibling?: true;
 }
 
 export interface SavedDevice extends DeviceKey {
@@ -27,14 +32,15 @@ export class DeviceStateStore {
   constructor(private readonly db: Kysely<LocationDb>) {}
 
   /**
-   * Locks every device's row (`for update`, in key order so two replicas never wait on each other in a
-   * circle), creating the missing ones. `known[i]` is the version this replica last wrote or read for
-   * `keys[i]` (−1 when it knows none): the state is sent back only where the stored version differs.
+   * Locks every device's row and those of the other phones of their workers (`for update`, all in key order so
+   * two replicas never wait on each other in a circle), creating the missing ones. `known[i]` is the version
+   * this replica last wrote or read for `keys[i]` (−1 when it knows none): the state is sent back only where
+   * the stored version differs. Most workers have one phone, so siblings are rare.
    */
   async lock(keys: ReadonlyArray<DeviceKey & { workerId: string }>, known: readonly number[]): Promise<LockedDevice[]> {
     if (keys.length === 0) return [];
     let locked = await this.selectForUpdate(keys, known);
-    if (locked.length < keys.length) {
+    if (locked.filter((l) => !l.sibling).length < keys.length) {
       // Devices seen for the first time: one insert (rare), then lock them all again in order.
       const have = new Set(locked.map((l) => `${l.tenantId}\u0000${l.deviceId}`));
       const fresh = keys.filter((k) => !have.has(`${k.tenantId}\u0000${k.deviceId}`));
@@ -50,7 +56,10 @@ export class DeviceStateStore {
     return locked;
   }
 
-  private async selectForUpdate(keys: ReadonlyArray<DeviceKey>, known: readonly number[]): Promise<LockedDevice[]> {
+  private async selectForUpdate(
+    keys: ReadonlyArray<DeviceKey & { workerId: string }>,
+    known: readonly number[],
+  ): Promise<LockedDevice[]> {
     const rows = await sql<{
       tenant_id: string;
       device_id: string;
@@ -58,14 +67,30 @@ export class DeviceStateStore {
       state: DeviceSnapshot | null;
       position: WorkerPosition | null;
       stale: boolean;
+      sibling: boolean;
     }>`
-      select s.tenant_id, s.device_id, s.version, s.version <> k.known as stale,
-             case when s.version <> k.known then s.state end as state,
-             case when s.version <> k.known then s.position end as position
+      with k as (
+        select * from unnest(${textArray(keys.map((k) => k.tenantId))}::text[],
+                             ${textArray(keys.map((k) => k.deviceId))}::text[],
+                             ${textArray(keys.map((k) => k.workerId))}::text[],
+                             ${numberArray(known)}::bigint[]) as k(t, d, w, known)
+      ),
+      -- The batch's devices, and every device of their workers (by the worker index): those not in the batch
+      -- are the siblings. (A union then a grouping: an OR of the two lookups made PostgreSQL scan every row.)
+      want as (
+        select t, d, min(known) as known, bool_and(sibling) as sibling from (
+          select t, d, known, false as sibling from k
+          union all
+          select s.tenant_id, s.device_id, null, true
+          from device_state s join (select distinct t, w from k) kw on s.tenant_id = kw.t and s.worker_id = kw.w
+        ) u group by t, d
+      )
+      select s.tenant_id, s.device_id, s.version, want.sibling,
+             want.sibling or s.version <> want.known as stale,
+             case when want.sibling or s.version <> want.known then s.state end as state,
+             case when want.sibling or s.version <> want.known then s.position end as position
       from device_state s
-      join unnest(${textArray(keys.map((k) => k.tenantId))}::text[], ${textArray(keys.map((k) => k.deviceId))}::text[],
-                  ${numberArray(known)}::bigint[]) as k(t, d, known)
-        on s.tenant_id = k.t and s.device_id = k.d
+      join want on s.tenant_id = want.t and s.device_id = want.d
       order by s.tenant_id, s.device_id
       for update of s`.execute(this.db);
     return rows.rows.map((r) => ({
@@ -73,6 +98,7 @@ export class DeviceStateStore {
       deviceId: r.device_id,
       version: Number(r.version),
       ...(r.stale && { state: r.state, position: r.position }),
+      ...(r.sibling && { sibling: true as const }),
     }));
   }
 
