@@ -16,8 +16,10 @@ import pg from 'pg';
 const DURATION = Number(process.env.BENCH_DURATION ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const USERS = Number(process.env.BENCH_USERS ?? CONNECTIONS);
-// Latency at saturation is mostly queueing; the target's p99 is read at this offered rate (0 skips that run).
-const RATE = Number(process.env.BENCH_RATE ?? 6000);
+// BENCH_RATE=<req/s> adds a paced run (autocannon) to read latency at a fixed offered rate. Off by default: on
+// 2 cores autocannon cannot offer 6,000 req/s without taking the CPU the gateway needs (it reached 4.5-5.5k),
+// and the saturation run's latency is already an upper bound for any lower rate.
+const RATE = Number(process.env.BENCH_RATE ?? 0);
 // The machine is shared: say how busy it was, so a reader can tell a quiet run from a loaded one.
 const LOAD_BEFORE = os.loadavg()[0].toFixed(2);
 const children = [];
@@ -214,7 +216,7 @@ try {
   console.log(
     `ratio /v1/me ÷ bare: ${(rows[0]['req/s'] / rows.at(-1)['req/s']).toFixed(2)} · client: ${CLIENT} · load average before: ${LOAD_BEFORE} · machine: ${os.cpus().length} × ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
   );
-  console.log('target: ≥ 6,000 req/s for GET /v1/me, with p99 ≤ 25 ms at that rate');
+  console.log('target: ≥ 6,000 req/s for GET /v1/me with p99 ≤ 25 ms');
 } finally {
   await cleanUp();
 }
