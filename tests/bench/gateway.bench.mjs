@@ -12,6 +12,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { cpuSeconds, machineShares, machineTicks } from './machine.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
@@ -41,6 +42,7 @@ function start(name, entry, env) {
   });
   children.push(child);
   child.on('exit', (code) => code && console.error(`${name} exited with ${code}`));
+  return Object.assign(child, { benchName: name });
 }
 
 async function waitHttp(url) {
@@ -129,6 +131,25 @@ end
   return { rps: f.requests / (f.us / 1e6), p50: f.p50, p90: f.p90, p99: f.p99, errors: f.errors };
 }
 
+/** Runs one load phase and adds what the machine and the services did meanwhile. */
+async function measured(phase, services) {
+  const ticks = machineTicks();
+  const cpu = services.map((c) => cpuSeconds(c.pid));
+  const startedAt = performance.now();
+  const r = await phase();
+  const seconds = (performance.now() - startedAt) / 1000;
+  const busy = services.map((c, i) => `${c.benchName} ${Math.round(((cpuSeconds(c.pid) - cpu[i]) / seconds) * 100)}%`);
+  return {
+    ...r,
+    busy: busy.join(', '),
+    ...machineShares(ticks, machineTicks()),
+    // CPU time of the services per request: what the route costs them, whatever the machine's load.
+    usPerRequest: services.length
+      ? Math.round((services.reduce((sum, c, i) => sum + cpuSeconds(c.pid) - cpu[i], 0) / (r.rps * seconds)) * 1e6)
+      : undefined,
+  };
+}
+
 function summary(label, r) {
   return {
     label,
@@ -137,6 +158,10 @@ function summary(label, r) {
     'p90 ms': Number(r.p90.toFixed(1)),
     'p99 ms': Number(r.p99.toFixed(1)),
     errors: r.errors,
+    'service CPU µs/req': r.usPerRequest ?? '',
+    'idle %': r.idlePct,
+    'steal %': r.stealPct,
+    'CPU of a core': r.busy,
   };
 }
 
@@ -166,8 +191,11 @@ async function cleanUp() {
 
 try {
   const [accountsPort, gatewayPort, barePort] = [await freePort(), await freePort(), await freePort()];
-  start('accounts', 'services/accounts/dist/main.js', { ...common, FIELDLINE_GRPC_PORT: String(accountsPort) });
-  start('gateway', 'services/gateway/dist/main.js', {
+  const accountsProcess = start('accounts', 'services/accounts/dist/main.js', {
+    ...common,
+    FIELDLINE_GRPC_PORT: String(accountsPort),
+  });
+  const gatewayProcess = start('gateway', 'services/gateway/dist/main.js', {
     ...common,
     FIELDLINE_HTTP_PORT: String(gatewayPort),
     FIELDLINE_HTTP_HOST: '127.0.0.1',
@@ -175,7 +203,7 @@ try {
     // The benchmark signs up one tenant per user from one address.
     FIELDLINE_RATE_LIMIT_AUTH_PER_MINUTE: String(USERS + 10),
   });
-  start('bare', 'tests/bench/bare-fastify.mjs', { PORT: String(barePort) });
+  const bareProcess = start('bare', 'tests/bench/bare-fastify.mjs', { PORT: String(barePort) });
   const gateway = `http://127.0.0.1:${gatewayPort}`;
   // /readyz would also wait for services this benchmark does not start; /v1/me needs only accounts.
   await waitHttp(`${gateway}/livez`);
@@ -202,10 +230,16 @@ try {
   console.log(`${CLIENT}: warming up (5 s each), then ${DURATION} s per target with ${CONNECTIONS} connections...`);
   await me(5);
   await bareRoute(5);
-  const meResult = await me(DURATION);
+  const meResult = await measured(() => me(DURATION), [gatewayProcess, accountsProcess]);
   // A fixed offered rate, from autocannon (wrk cannot pace): its latencies are corrected for coordinated omission.
-  const meAtRate = RATE > 0 ? await loadWithAutocannon(`${gateway}/v1/me`, DURATION, tokens, RATE) : undefined;
-  const bare = await bareRoute(DURATION);
+  const meAtRate =
+    RATE > 0
+      ? await measured(
+          () => loadWithAutocannon(`${gateway}/v1/me`, DURATION, tokens, RATE),
+          [gatewayProcess, accountsProcess],
+        )
+      : undefined;
+  const bare = await measured(() => bareRoute(DURATION), [bareProcess]);
 
   const rows = [
     summary(`GET /v1/me, ${USERS} users (gateway → gRPC BatchGetMe → accounts → PostgreSQL)`, meResult),

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -17,6 +17,7 @@ import { credentials, Metadata } from '@grpc/grpc-js';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
+import { cpuSeconds, machineTicks } from '../../../tests/bench/machine.mjs';
 import { destinationPoint } from '../dist/domain/index.js';
 
 /** Measured arrivals per phase (one worker, one phone, one job each), after WARMUP unmeasured ones. */
@@ -31,7 +32,6 @@ const NATS_URL = process.env.FIELDLINE_NATS_URL ?? 'nats://127.0.0.1:4222';
 const CENTER = { lat: 52.52, lng: 13.405 };
 const FENCE_RADIUS_M = 100;
 const TARGET_P99_MS = 50;
-const CLK_TCK = 100;
 
 const children = [];
 const tag = randomBytes(3).toString('hex');
@@ -62,23 +62,6 @@ function start(name, entry, env) {
   children.push(child);
   child.on('exit', (code) => code && console.error(`${name} exited with ${code}`));
   return child;
-}
-
-/** The machine's CPU time so far, and how much of it the hypervisor gave to others (steal), from /proc/stat. */
-function machineTicks() {
-  const [, ...f] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
-  const n = f.slice(0, 8).map(Number);
-  return { total: n.reduce((a, b) => a + b, 0), steal: n[7], idle: n[3] + n[4] };
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc (0 when it is gone). */
-function cpuSeconds(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-  } catch {
-    return 0;
-  }
 }
 
 async function until(what, fn, timeoutMs = 60_000) {
