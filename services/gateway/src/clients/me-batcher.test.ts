@@ -74,11 +74,14 @@ describe('MeBatcher', () => {
     expect([one?.tenant.id, two?.tenant.id]).toEqual(['t_1', 't_2']);
   });
 
-  it('splits a turn larger than the batch size into several calls', async () => {
+  it('sends a full batch at once and the rest of the turn at its end', async () => {
     const identity = fakeIdentity();
     const batcher = new MeBatcher(identity, 2);
 
-    await Promise.all(['a', 'b', 'c', 'd', 'e'].map((id) => batcher.get({ tenantId: 't_1', userId: `usr_${id}` })));
+    const answers = ['a', 'b', 'c', 'd', 'e'].map((id) => batcher.get({ tenantId: 't_1', userId: `usr_${id}` }));
+    // Two full batches went out while the turn was still running; the fifth lookup waits for its end.
+    expect(identity.calls.map((c) => c.length)).toEqual([2, 2]);
+    await Promise.all(answers);
 
     expect(identity.calls.map((c) => c.length)).toEqual([2, 2, 1]);
   });

@@ -28,18 +28,23 @@ export class MeBatcher {
   get(caller: Pick<Caller, 'tenantId' | 'userId'>): Promise<Me | undefined> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ key: `${caller.tenantId}/${caller.userId}`, resolve, reject });
-      if (!this.scheduled) {
+      // A full batch goes at once: accounts starts on it while this turn's other requests are still parsed.
+      if (this.waiting.length >= this.maxBatch) this.flush();
+      else if (!this.scheduled) {
         this.scheduled = true;
         // The call serves every request of the turn, so it belongs to none of their traces (not the first one's).
-        setImmediate(() => outsideTraces(() => this.flush()));
+        setImmediate(() => {
+          this.scheduled = false;
+          outsideTraces(() => this.flush());
+        });
       }
     });
   }
 
   private flush(): void {
-    this.scheduled = false;
     const turn = this.waiting;
     this.waiting = [];
+    if (turn.length === 0) return;
     // The same user asked for twice in one turn is looked up once.
     const byKey = new Map<string, Waiting[]>();
     for (const w of turn) {
