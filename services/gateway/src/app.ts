@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import websocket from '@fastify/websocket';
 import type { Logger } from '@fieldline/platform';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { CredentialCache } from './auth/credential-cache.js';
 import { createAccountsClients } from './clients/accounts-clients.js';
 import { createJobsClients } from './clients/jobs-clients.js';
@@ -68,7 +68,7 @@ export async function buildGateway({ config, log }: BuildGatewayOptions): Promis
   const app = Fastify({
     loggerInstance: log,
     // One access-log line per request, written when it is answered (below), instead of fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     requestIdHeader: false,
