@@ -1,10 +1,8 @@
 // bench:gateway — authenticated GET /v1/me through the real gateway → gRPC → accounts → PostgreSQL,
 // side by side with a bare fastify route in the same run. Prints req/s, latency percentiles, ratio.
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dlqStreamName, eventsStreamName } from '@fieldline/platform';
@@ -13,6 +11,7 @@ import { connect } from '@nats-io/transport-node';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { cpuSeconds, machineShares, machineTicks } from './machine.mjs';
+import { freePort, Processes } from './processes.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
@@ -23,27 +22,9 @@ const USERS = Number(process.env.BENCH_USERS ?? CONNECTIONS);
 const RATE = Number(process.env.BENCH_RATE ?? 0);
 // The machine is shared: say how busy it was, so a reader can tell a quiet run from a loaded one.
 const LOAD_BEFORE = os.loadavg()[0].toFixed(2);
-const children = [];
+const processes = new Processes();
 // BENCH_PROFILE=<dir> writes a V8 CPU profile of each service process there when the run ends.
 const profileArgs = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-
-function start(name, entry, env) {
-  const child = spawn(process.execPath, [...profileArgs, entry], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  children.push(child);
-  child.on('exit', (code) => code && console.error(`${name} exited with ${code}`));
-  return Object.assign(child, { benchName: name });
-}
 
 async function waitHttp(url) {
   for (let i = 0; i < 200; i++) {
@@ -174,9 +155,7 @@ const serverUrl = process.env.FIELDLINE_DATABASE_URL ?? 'postgres://postgres@127
 
 // The benchmark leaves nothing behind: its database and its NATS streams go when it ends.
 async function cleanUp() {
-  const exited = children.map((c) => (c.exitCode !== null ? undefined : once(c, 'exit')));
-  for (const c of children) c.kill('SIGTERM');
-  await Promise.all(exited);
+  await processes.stopAll();
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   await client.query(`drop database if exists ${common.FIELDLINE_ACCOUNTS_DATABASE} with (force)`);
@@ -191,19 +170,29 @@ async function cleanUp() {
 
 try {
   const [accountsPort, gatewayPort, barePort] = [await freePort(), await freePort(), await freePort()];
-  const accountsProcess = start('accounts', 'services/accounts/dist/main.js', {
-    ...common,
-    FIELDLINE_GRPC_PORT: String(accountsPort),
-  });
-  const gatewayProcess = start('gateway', 'services/gateway/dist/main.js', {
-    ...common,
-    FIELDLINE_HTTP_PORT: String(gatewayPort),
-    FIELDLINE_HTTP_HOST: '127.0.0.1',
-    FIELDLINE_ACCOUNTS_ADDR: `127.0.0.1:${accountsPort}`,
-    // The benchmark signs up one tenant per user from one address.
-    FIELDLINE_RATE_LIMIT_AUTH_PER_MINUTE: String(USERS + 10),
-  });
-  const bareProcess = start('bare', 'tests/bench/bare-fastify.mjs', { PORT: String(barePort) });
+  const accountsProcess = processes.start(
+    'accounts',
+    'services/accounts/dist/main.js',
+    {
+      ...common,
+      FIELDLINE_GRPC_PORT: String(accountsPort),
+    },
+    profileArgs,
+  );
+  const gatewayProcess = processes.start(
+    'gateway',
+    'services/gateway/dist/main.js',
+    {
+      ...common,
+      FIELDLINE_HTTP_PORT: String(gatewayPort),
+      FIELDLINE_HTTP_HOST: '127.0.0.1',
+      FIELDLINE_ACCOUNTS_ADDR: `127.0.0.1:${accountsPort}`,
+      // The benchmark signs up one tenant per user from one address.
+      FIELDLINE_RATE_LIMIT_AUTH_PER_MINUTE: String(USERS + 10),
+    },
+    profileArgs,
+  );
+  const bareProcess = processes.start('bare', 'tests/bench/bare-fastify.mjs', { PORT: String(barePort) }, profileArgs);
   const gateway = `http://127.0.0.1:${gatewayPort}`;
   // /readyz would also wait for services this benchmark does not start; /v1/me needs only accounts.
   await waitHttp(`${gateway}/livez`);

@@ -2,39 +2,20 @@
 // GET /v1/jobs lists (plain, full-text q=, status filter) on the table the creates left, side by side in the
 // same run with GET /v1/me (one gRPC call to accounts) as the baseline. Built accounts, jobs and gateway run as
 // separate processes on their own databases and NATS prefix, all removed at the end.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { dlqStreamName, eventsStreamName } from '@fieldline/platform';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { freePort, Processes } from './processes.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 15);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
-const children = [];
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-
-function start(name, entry, env) {
-  const child = spawn(process.execPath, [entry], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  children.push(child);
-  child.on('exit', (code) => code && console.error(`${name} exited with ${code}`));
-}
+const processes = new Processes();
 
 async function waitFor(what, check) {
   for (let i = 0; i < 300; i++) {
@@ -76,12 +57,7 @@ const serverUrl = process.env.FIELDLINE_DATABASE_URL ?? 'postgres://postgres@127
 // The benchmark leaves nothing behind: its databases, its NATS streams and its blob directory go when it ends.
 async function cleanUp() {
   // Gateway first, accounts last: requests still queued when a run ends drain against live services.
-  for (const c of children.reverse()) {
-    if (c.exitCode !== null || c.signalCode !== null) continue;
-    const exited = once(c, 'exit');
-    c.kill('SIGTERM');
-    await exited;
-  }
+  await processes.stopAll();
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   for (const db of [accountsDatabase, jobsDatabase]) await client.query(`drop database if exists ${db} with (force)`);
@@ -122,19 +98,19 @@ try {
     await freePort(),
     await freePort(),
   ];
-  start('accounts', 'services/accounts/dist/main.js', {
+  processes.start('accounts', 'services/accounts/dist/main.js', {
     ...common,
     FIELDLINE_ACCOUNTS_DATABASE: accountsDatabase,
     FIELDLINE_GRPC_PORT: String(accountsPort),
   });
-  start('jobs', 'services/jobs/dist/main.js', {
+  processes.start('jobs', 'services/jobs/dist/main.js', {
     ...common,
     FIELDLINE_JOBS_DATABASE: jobsDatabase,
     FIELDLINE_GRPC_PORT: String(jobsPort),
     FIELDLINE_ACCOUNTS_ADDR: `127.0.0.1:${accountsPort}`,
     FIELDLINE_BLOB_DIR: blobDir,
   });
-  start('gateway', 'services/gateway/dist/main.js', {
+  processes.start('gateway', 'services/gateway/dist/main.js', {
     ...common,
     FIELDLINE_HTTP_PORT: String(gatewayPort),
     FIELDLINE_HTTP_HOST: '127.0.0.1',

@@ -4,12 +4,9 @@
 // per worker, each phone driven over DeviceIngest/StreamPings into its job's fence. Beside it, from the same
 // run, the floor: a bare JetStream publish → durable pull consumer round trip on the same NATS server.
 // Needs `npm run build`.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { createGrpcClient, decodeEnvelope, dlqStreamName, eventsStreamName } from '@fieldline/platform';
 import { accounts, jobs, jobsEvents, location, locationEvents } from '@fieldline/proto';
@@ -18,6 +15,7 @@ import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/
 import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
 import { cpuSeconds, machineTicks } from '../../../tests/bench/machine.mjs';
+import { freePort, Processes } from '../../../tests/bench/processes.mjs';
 import { destinationPoint } from '../dist/domain/index.js';
 
 /** Measured arrivals per phase (one worker, one phone, one job each), after WARMUP unmeasured ones. */
@@ -33,7 +31,7 @@ const CENTER = { lat: 52.52, lng: 13.405 };
 const FENCE_RADIUS_M = 100;
 const TARGET_P99_MS = 50;
 
-const children = [];
+const processes = new Processes();
 const tag = randomBytes(3).toString('hex');
 const names = {
   accounts: `fl_bench_arr_acc_${tag}`,
@@ -45,24 +43,6 @@ const names = {
 const blobDir = `${os.tmpdir()}/fieldline-bench-arrival-${tag}`;
 const dbUrl = (name) => DATABASE_URL.replace(/\/[^/]*$/, `/${name}`);
 const loadAtStart = os.loadavg();
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-
-function start(name, entry, env) {
-  const child = spawn(process.execPath, [entry], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  children.push(child);
-  child.on('exit', (code) => code && console.error(`${name} exited with ${code}`));
-  return child;
-}
 
 async function until(what, fn, timeoutMs = 60_000) {
   const end = Date.now() + timeoutMs;
@@ -251,12 +231,7 @@ async function arrive(client, w, taps, commits, burst) {
 }
 
 async function cleanup() {
-  for (const c of children.reverse()) {
-    if (c.exitCode !== null || c.signalCode !== null) continue;
-    const exited = once(c, 'exit');
-    c.kill('SIGTERM');
-    await exited;
-  }
+  await processes.stopAll();
   const admin = new pg.Client({ connectionString: DATABASE_URL });
   await admin.connect();
   for (const db of [names.location, names.jobs, names.accounts])
@@ -280,7 +255,7 @@ try {
   };
   const accountsAddr = `127.0.0.1:${accountsPort}`;
   const locationAddr = `127.0.0.1:${locationPort}`;
-  start('accounts', 'services/accounts/dist/main.js', {
+  processes.start('accounts', 'services/accounts/dist/main.js', {
     ...common,
     FIELDLINE_JWT_SECRET: randomBytes(32).toString('base64url'),
     FIELDLINE_ACCOUNTS_DATABASE: names.accounts,
@@ -298,7 +273,7 @@ try {
   );
   const admin = { kind: 'user', tenantId: signup.tenant.id, userId: signup.user.id, role: 'admin' };
   const tenantId = admin.tenantId;
-  const jobsProcess = start('jobs', 'services/jobs/dist/main.js', {
+  const jobsProcess = processes.start('jobs', 'services/jobs/dist/main.js', {
     ...common,
     FIELDLINE_JOBS_DATABASE: names.jobs,
     FIELDLINE_GRPC_PORT: String(jobsPort),
@@ -306,7 +281,7 @@ try {
     FIELDLINE_LOCATION_ADDR: locationAddr,
     FIELDLINE_BLOB_DIR: blobDir,
   });
-  const locationProcess = start('location', 'services/location/dist/main.js', {
+  const locationProcess = processes.start('location', 'services/location/dist/main.js', {
     ...common,
     FIELDLINE_LOCATION_DATABASE: names.location,
     FIELDLINE_GRPC_PORT: String(locationPort),

@@ -2,10 +2,7 @@
 // location service as its own process (dist/main.js) with engine, geofences, group commit, one-INSERT track
 // writes, device states and outbox events in PostgreSQL, acks back to the phones. Beside it, from the same run,
 // the engine alone (LocationEngine.ingest on the same pings and fences) as the baseline. Needs `npm run build`.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { createGrpcClient } from '@fieldline/platform';
 import { accounts, location } from '@fieldline/proto';
@@ -13,6 +10,8 @@ import { credentials, Metadata } from '@grpc/grpc-js';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
+import { cpuSeconds } from '../../../tests/bench/machine.mjs';
+import { freePort, Processes } from '../../../tests/bench/processes.mjs';
 import { destinationPoint, LocationEngine } from '../dist/domain/index.js';
 
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 200);
@@ -26,9 +25,8 @@ const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 200);
 const DATABASE_URL = process.env.FIELDLINE_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const NATS_URL = process.env.FIELDLINE_NATS_URL ?? 'nats://127.0.0.1:4222';
 const CENTER = { lat: 48.8566, lng: 2.3522 };
-const CLK_TCK = 100;
 
-const children = [];
+const processes = new Processes();
 const tag = randomBytes(3).toString('hex');
 const names = { accounts: `fl_bench_acc_${tag}`, location: `fl_bench_loc_${tag}`, prefix: `bench${tag}` };
 
@@ -43,34 +41,6 @@ function prng(seed) {
   };
 }
 const rnd = prng(20260105);
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-
-function start(name, entry, env, nodeArgs = []) {
-  const child = spawn(process.execPath, [...nodeArgs, entry], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  children.push(child);
-  child.on('exit', (code) => code && console.error(`${name} exited with ${code}`));
-  return child;
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc. */
-function cpuSeconds(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-  } catch {
-    return 0;
-  }
-}
 
 async function until(what, fn, timeoutMs = 60_000) {
   const end = Date.now() + timeoutMs;
@@ -238,8 +208,7 @@ function engineOnly(sites, pingsOf) {
 }
 
 async function cleanup() {
-  for (const c of children) c.kill('SIGTERM');
-  await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r)))));
+  await processes.stopAll();
   const admin = new pg.Client({ connectionString: DATABASE_URL });
   await admin.connect();
   for (const db of [names.location, names.accounts]) {
@@ -261,7 +230,7 @@ try {
     FIELDLINE_NATS_URL: NATS_URL,
     FIELDLINE_NATS_PREFIX: names.prefix,
   };
-  start('accounts', 'services/accounts/dist/main.js', {
+  processes.start('accounts', 'services/accounts/dist/main.js', {
     ...common,
     FIELDLINE_JWT_SECRET: randomBytes(32).toString('base64url'),
     FIELDLINE_ACCOUNTS_DATABASE: names.accounts,
@@ -278,7 +247,7 @@ try {
     }),
   );
   const admin = { kind: 'user', tenantId: signup.tenant.id, userId: signup.user.id, role: 'admin' };
-  const location_ = start(
+  const location_ = processes.start(
     'location',
     'services/location/dist/main.js',
     {
