@@ -23,8 +23,6 @@ const RATE = Number(process.env.BENCH_RATE ?? 0);
 // The machine is shared: say how busy it was, so a reader can tell a quiet run from a loaded one.
 const LOAD_BEFORE = os.loadavg()[0].toFixed(2);
 const processes = new Processes();
-// BENCH_PROFILE=<dir> writes a V8 CPU profile of each service process there when the run ends.
-const profileArgs = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
 
 async function waitHttp(url) {
   for (let i = 0; i < 200; i++) {
@@ -170,29 +168,19 @@ async function cleanUp() {
 
 try {
   const [accountsPort, gatewayPort, barePort] = [await freePort(), await freePort(), await freePort()];
-  const accountsProcess = processes.start(
-    'accounts',
-    'services/accounts/dist/main.js',
-    {
-      ...common,
-      FIELDLINE_GRPC_PORT: String(accountsPort),
-    },
-    profileArgs,
-  );
-  const gatewayProcess = processes.start(
-    'gateway',
-    'services/gateway/dist/main.js',
-    {
-      ...common,
-      FIELDLINE_HTTP_PORT: String(gatewayPort),
-      FIELDLINE_HTTP_HOST: '127.0.0.1',
-      FIELDLINE_ACCOUNTS_ADDR: `127.0.0.1:${accountsPort}`,
-      // The benchmark signs up one tenant per user from one address.
-      FIELDLINE_RATE_LIMIT_AUTH_PER_MINUTE: String(USERS + 10),
-    },
-    profileArgs,
-  );
-  const bareProcess = processes.start('bare', 'tests/bench/bare-fastify.mjs', { PORT: String(barePort) }, profileArgs);
+  const accountsProcess = processes.start('accounts', 'services/accounts/dist/main.js', {
+    ...common,
+    FIELDLINE_GRPC_PORT: String(accountsPort),
+  });
+  const gatewayProcess = processes.start('gateway', 'services/gateway/dist/main.js', {
+    ...common,
+    FIELDLINE_HTTP_PORT: String(gatewayPort),
+    FIELDLINE_HTTP_HOST: '127.0.0.1',
+    FIELDLINE_ACCOUNTS_ADDR: `127.0.0.1:${accountsPort}`,
+    // The benchmark signs up one tenant per user from one address.
+    FIELDLINE_RATE_LIMIT_AUTH_PER_MINUTE: String(USERS + 10),
+  });
+  const bareProcess = processes.start('bare', 'tests/bench/bare-fastify.mjs', { PORT: String(barePort) });
   const gateway = `http://127.0.0.1:${gatewayPort}`;
   // /readyz would also wait for services this benchmark does not start; /v1/me needs only accounts.
   await waitHttp(`${gateway}/livez`);

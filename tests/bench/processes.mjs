@@ -13,12 +13,15 @@ export const freePort = () =>
     });
   });
 
+// BENCH_PROFILE=<dir>: every service process writes a V8 CPU profile there when it exits.
+const profileArgs = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+
 export class Processes {
   children = [];
 
   /** Starts `entry` with node (and `nodeArgs`); the child carries its name as `benchName`. */
   start(name, entry, env, nodeArgs = []) {
-    const child = spawn(process.execPath, [...nodeArgs, entry], {
+    const child = spawn(process.execPath, [...profileArgs, ...nodeArgs, entry], {
       env: { ...process.env, LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'inherit', 'inherit'],
     });

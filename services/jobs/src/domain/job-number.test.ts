@@ -17,6 +17,14 @@ describe('job numbers', () => {
     expect(formatJobNumber('{yyyy}/{n}', { n: 3, at, timeZone: 'UTC' })).toBe('2025/3');
   });
 
+  it('uses the UTC year for a time zone Intl does not know, every time', () => {
+    for (let i = 0; i < 2; i++) {
+      expect(formatJobNumber('{yyyy}/{n}', { n: 4, at, timeZone: 'Mars/Olympus_Mons' })).toBe('2025/4');
+    }
+    // A known zone asked for after it still gets its own year.
+    expect(formatJobNumber('{yyyy}/{n}', { n: 5, at, timeZone: 'Asia/Tokyo' })).toBe('2026/5');
+  });
+
   it('falls back to the default format when the format has no {n}', () => {
     expect(formatJobNumber('broken', { customerCode: 'X', n: 2, at })).toBe('X-TASK-2');
   });

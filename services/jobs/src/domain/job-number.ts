@@ -17,10 +17,21 @@ export function formatJobNumber(
     .replaceAll('{yyyy}', yearIn(parts.at, parts.timeZone));
 }
 
+// Building an Intl.DateTimeFormat costs far more than using one (it showed in the jobs service's profile, once per
+// job number written or listed): one per time zone, kept. null marks a zone Intl does not know.
+const yearFormats = new Map<string, Intl.DateTimeFormat | null>();
+
 function yearIn(at: Date, timeZone: string | undefined): string {
-  try {
-    return new Intl.DateTimeFormat('en-US', { year: 'numeric', timeZone: timeZone || 'UTC' }).format(at);
-  } catch {
-    return String(at.getUTCFullYear());
+  const zone = timeZone || 'UTC';
+  let format = yearFormats.get(zone);
+  if (format === undefined) {
+    try {
+      format = new Intl.DateTimeFormat('en-US', { year: 'numeric', timeZone: zone });
+    } catch {
+      format = null;
+    }
+    // Zones are few (one per tenant setting); the bound only guards against a flood of odd values.
+    if (yearFormats.size < 1000) yearFormats.set(zone, format);
   }
+  return format ? format.format(at) : String(at.getUTCFullYear());
 }
