@@ -28,11 +28,11 @@ export class MeBatcher {
   get(caller: Pick<Caller, 'tenantId' | 'userId'>): Promise<Me | undefined> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ key: `${caller.tenantId}/${caller.userId}`, resolve, reject });
+      // The call serves every request of its batch, so it belongs to none of their traces (not the first one's).
       // A full batch goes at once: accounts starts on it while this turn's other requests are still parsed.
-      if (this.waiting.length >= this.maxBatch) this.flush();
+      if (this.waiting.length >= this.maxBatch) outsideTraces(() => this.flush());
       else if (!this.scheduled) {
         this.scheduled = true;
-        // The call serves every request of the turn, so it belongs to none of their traces (not the first one's).
         setImmediate(() => {
           this.scheduled = false;
           outsideTraces(() => this.flush());
