@@ -35,7 +35,7 @@ describe('customers', () => {
       { id: expect.stringMatching(/^site_/), name: 'Depot', address: 'Depot street 1', lat: 48.85, lng: 2.35 },
     ]);
     expect(customer.contacts[0]).toMatchObject({ id: expect.stringMatching(/^con_/), email: 'carl@example.com' });
-    const event = await h.events.next(
+    const event = await h.events.nextEvent(
       'customer_created',
       accountsEvents.CustomerChanged,
       (p) => p.customer?.id === customer.id,
@@ -93,7 +93,7 @@ describe('customers', () => {
         ),
       ),
     ).toMatchObject({ kind: 'invalid_argument', field: 'sites[0].id' });
-    await h.events.next('customer_updated', accountsEvents.CustomerChanged, (p) => p.customer?.id === created.id);
+    await h.events.nextEvent('customer_updated', accountsEvents.CustomerChanged, (p) => p.customer?.id === created.id);
   });
 });
 
@@ -123,7 +123,7 @@ describe('coworker assignment and visibility', () => {
     );
 
     expect(set.coworkerIds).toEqual([worker.id]);
-    await h.events.next(
+    await h.events.nextEvent(
       'customer_coworkers_changed',
       accountsEvents.CustomerChanged,
       (p) => p.customer?.id === assigned.id,

@@ -33,7 +33,7 @@ describe('devices', () => {
     expect(device!.uniqueId).toMatch(/^[a-z2-9]{16}$/);
     const listed = await h.api.devices.listDevices(req.listDevices({ workerId: worker.id }), { caller: admin });
     expect(listed.devices.map((d) => d.id)).toEqual([device!.id]);
-    await h.events.next('device_created', accountsEvents.DeviceChanged, (p) => p.device?.id === device!.id);
+    await h.events.nextEvent('device_created', accountsEvents.DeviceChanged, (p) => p.device?.id === device!.id);
   });
 
   it('authenticate by token or by Traccar unique id as their worker, until revoked', async () => {
@@ -77,7 +77,7 @@ describe('devices', () => {
       kind: 'unauthenticated',
     });
     expect(await failure(h.api.identity.getMe({}, { caller: asDevice }))).toMatchObject({ kind: 'unauthenticated' });
-    await h.events.next('device_revoked', accountsEvents.DeviceChanged, (p) => p.device?.id === device!.id);
+    await h.events.nextEvent('device_revoked', accountsEvents.DeviceChanged, (p) => p.device?.id === device!.id);
   });
 
   it('stop authenticating when their worker is deactivated', async () => {

@@ -28,7 +28,7 @@ describe('events', () => {
       },
     );
     await h.api.invitations.resendInvitation({ id: invitation.id }, { caller: admin });
-    const resent = await h.events.next(
+    const resent = await h.events.nextEvent(
       'invitation_resent',
       accountsEvents.InvitationSent,
       (p) => p.invitation?.id === invitation.id,
@@ -44,7 +44,7 @@ describe('events', () => {
     });
     await h.api.devices.revokeDevice({ id: device!.id }, { caller: admin });
 
-    await h.events.next('device_revoked', accountsEvents.DeviceChanged, (p) => p.device?.id === device!.id);
+    await h.events.nextEvent('device_revoked', accountsEvents.DeviceChanged, (p) => p.device?.id === device!.id);
 
     expect(h.events.typesOf(tenant!.id)).toEqual([
       'tenant_created',
@@ -75,7 +75,11 @@ describe('events', () => {
 
   it('are not published for refused commands or commands that change nothing', async () => {
     const { admin, tenant, email } = await signup(h.api);
-    await h.events.next('settings_updated', accountsEvents.SettingsChanged, (p) => p.settings?.tenantId === tenant!.id);
+    await h.events.nextEvent(
+      'settings_updated',
+      accountsEvents.SettingsChanged,
+      (p) => p.settings?.tenantId === tenant!.id,
+    );
     const before = h.events.typesOf(tenant!.id).length;
 
     await failure(
@@ -88,7 +92,7 @@ describe('events', () => {
     const marker = await h.api.customers.createCustomer(req.createCustomer({ code: 'MK', name: 'Marker' }), {
       caller: admin,
     });
-    await h.events.next('customer_created', accountsEvents.CustomerChanged, (p) => p.customer?.id === marker.id);
+    await h.events.nextEvent('customer_created', accountsEvents.CustomerChanged, (p) => p.customer?.id === marker.id);
 
     expect(h.events.typesOf(tenant!.id).slice(before)).toEqual(['customer_created']);
   });

@@ -1,22 +1,16 @@
 // Starts the accounts service for real (fresh PostgreSQL database, NATS with a private prefix, gRPC on
 // 127.0.0.1) with a clock tests can move, typed clients for its eight services, and a tap on its event stream.
 
-import {
-  type Caller,
-  createGrpcClient,
-  createLogger,
-  decodeEnvelope,
-  dlqStreamName,
-  type EventEnvelope,
-  eventsStreamName,
-  fromGrpcError,
-} from '@fieldline/platform';
+import { createGrpcClient, createLogger, dlqStreamName, eventsStreamName } from '@fieldline/platform';
 import { accounts } from '@fieldline/proto';
-import { freshDatabase, testNatsUrl, uniquePrefix, waitFor } from '@fieldline/testing';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { callerOf, EventTap, failure, freshDatabase, TestClock, testNatsUrl, uniquePrefix } from '@fieldline/testing';
+
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { startAccounts } from '../src/app.js';
 import type { AccountsConfig } from '../src/config.js';
+
+export { callerOf, EventTap, failure, TestClock };
 
 export const JWT_SECRET = 'test-secret-for-accounts-0123456789abcdef';
 
@@ -33,70 +27,6 @@ export function clients(address: string) {
   };
 }
 export type Clients = ReturnType<typeof clients>;
-
-/** A clock that runs with real time plus an offset tests can push forward. */
-export class TestClock {
-  private offsetMs = 0;
-  readonly now = (): Date => new Date(Date.now() + this.offsetMs);
-  advance(ms: number): void {
-    this.offsetMs += ms;
-  }
-}
-
-/** Every event the service published under the test's prefix, in stream order, decoded. */
-export class EventTap {
-  readonly envelopes: EventEnvelope[] = [];
-  /** The NATS subject of each envelope, same order. */
-  readonly subjects: string[] = [];
-  private stopped = false;
-
-  private constructor(private readonly nc: NatsConnection) {}
-
-  static async start(natsUrl: string, prefix: string): Promise<EventTap> {
-    const nc = await connect({ servers: natsUrl, name: 'accounts-test-tap' });
-    const tap = new EventTap(nc);
-    // The stream holds only this prefix's subjects; an ordered consumer reads it all from the start.
-    const consumer = await jetstream(nc).consumers.get(eventsStreamName(prefix));
-    const messages = await consumer.consume();
-    void (async () => {
-      for await (const m of messages) {
-        tap.envelopes.push(decodeEnvelope(m.data));
-        tap.subjects.push(m.subject);
-        if (tap.stopped) break;
-      }
-    })();
-    return tap;
-  }
-
-  /** Waits for an event of `type` matching `where` on its decoded payload, and returns that payload. */
-  async next<T>(
-    type: string,
-    decode: { decode(bytes: Uint8Array): T },
-    where: (payload: T, envelope: EventEnvelope) => boolean = () => true,
-  ): Promise<{ payload: T; envelope: EventEnvelope }> {
-    return waitFor(
-      () => {
-        for (const envelope of this.envelopes) {
-          if (envelope.type !== type) continue;
-          const payload = decode.decode(envelope.payload);
-          if (where(payload, envelope)) return { payload, envelope };
-        }
-        return undefined;
-      },
-      { what: `a ${type} event`, timeoutMs: 15_000 },
-    );
-  }
-
-  /** The types of the events of one tenant, in stream order. */
-  typesOf(tenantId: string): string[] {
-    return this.envelopes.filter((e) => e.tenantId === tenantId).map((e) => e.type);
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.nc.close();
-  }
-}
 
 export interface Harness {
   api: Clients;
@@ -148,16 +78,6 @@ export async function startHarness(label: string): Promise<Harness> {
   };
 }
 
-export function callerOf(user: accounts.User): Caller {
-  return {
-    kind: 'user',
-    tenantId: user.tenantId,
-    userId: user.id,
-    role: user.role as Caller['role'],
-    customerId: user.customerId || undefined,
-  };
-}
-
 let companies = 0;
 
 /** Signs a new company up; returns its admin as a caller, with the raw response. */
@@ -165,20 +85,6 @@ export async function signup(api: Clients, company = `Company ${++companies}`) {
   const email = `admin${companies}-${Math.random().toString(36).slice(2, 8)}@example.com`;
   const res = await api.identity.signup({ companyName: company, name: 'Ada Admin', email, password: 'correct horse' });
   return { ...res, email, password: 'correct horse', admin: callerOf(res.user!) };
-}
-
-/** The gRPC failure of `promise` as the gateway would read it: kind, code and field. */
-export async function failure(
-  promise: Promise<unknown>,
-): Promise<{ kind: string; code: string; field?: string; message: string }> {
-  try {
-    await promise;
-  } catch (err) {
-    const domain = fromGrpcError(err);
-    if (!domain) throw err;
-    return { kind: domain.kind, code: domain.code, field: domain.field, message: domain.message };
-  }
-  throw new Error('expected the call to fail, and it succeeded');
 }
 
 /** A message with every field at its default, for requests that set only a few. */

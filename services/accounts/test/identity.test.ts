@@ -40,13 +40,17 @@ describe('signup', () => {
   it('publishes tenant_created, user_created and settings_updated', async () => {
     const { tenant, user } = await signup(h.api, 'Evented Ltd');
 
-    const created = await h.events.next(
+    const created = await h.events.nextEvent(
       'tenant_created',
       accountsEvents.TenantCreated,
       (p) => p.tenant?.id === tenant!.id,
     );
-    const userCreated = await h.events.next('user_created', accountsEvents.UserChanged, (p) => p.user?.id === user!.id);
-    const settings = await h.events.next(
+    const userCreated = await h.events.nextEvent(
+      'user_created',
+      accountsEvents.UserChanged,
+      (p) => p.user?.id === user!.id,
+    );
+    const settings = await h.events.nextEvent(
       'settings_updated',
       accountsEvents.SettingsChanged,
       (p) => p.settings?.tenantId === tenant!.id,

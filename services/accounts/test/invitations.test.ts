@@ -16,7 +16,7 @@ afterAll(async () => {
 
 /** The plain token of the latest invitation_created / invitation_resent event for this invitation. */
 async function tokenOf(invitationId: string, type = 'invitation_created', sendCount = 1) {
-  const { payload } = await h.events.next(
+  const { payload } = await h.events.nextEvent(
     type,
     accountsEvents.InvitationSent,
     (p) => p.invitation?.id === invitationId && p.invitation.sendCount === sendCount,
@@ -81,7 +81,7 @@ describe('an invitation', () => {
     });
     expect(registered.invitations.map((i) => [i.id, i.userId])).toEqual([[invitation.id, accepted.user!.id]]);
     await h.api.identity.login({ tenantSlug: tenant!.slug, email: 'client@example.com', password: 'cleo password' });
-    const event = await h.events.next(
+    const event = await h.events.nextEvent(
       'invitation_accepted',
       accountsEvents.InvitationAccepted,
       (p) => p.invitation?.id === invitation.id,

@@ -88,7 +88,7 @@ describe('settings', () => {
       soldStatuses: ['done', 'accepted'],
       version: 2,
     });
-    const event = await h.events.next(
+    const event = await h.events.nextEvent(
       'settings_updated',
       accountsEvents.SettingsChanged,
       (p) => p.settings?.tenantId === admin.tenantId && p.settings.version === 2,

@@ -33,7 +33,7 @@ beforeAll(async () => {
     caller: b,
   });
   const { apiKey } = await h.api.apiKeys.createApiKey(req.createApiKey({ name: 'B key' }), { caller: b });
-  const sent = await h.events.next(
+  const sent = await h.events.nextEvent(
     'invitation_created',
     accountsEvents.InvitationSent,
     (p) => p.invitation?.id === invitation.id,

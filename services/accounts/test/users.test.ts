@@ -31,7 +31,7 @@ describe('creating users', () => {
       active: true,
       version: 1,
     });
-    const event = await h.events.next('user_created', accountsEvents.UserChanged, (p) => p.user?.id === worker.id);
+    const event = await h.events.nextEvent('user_created', accountsEvents.UserChanged, (p) => p.user?.id === worker.id);
     expect(event.envelope.tenantId).toBe(admin.tenantId);
   });
 
@@ -191,7 +191,7 @@ describe('updating users', () => {
         )
       ).code,
     ).toBe('INVALID_CREDENTIALS');
-    await h.events.next(
+    await h.events.nextEvent(
       'user_updated',
       accountsEvents.UserChanged,
       (p) => p.user?.id === dee.id && p.user.name === 'Dee Dee',
@@ -278,8 +278,8 @@ describe('the last active admin', () => {
     await h.api.users.deactivateUser({ id: user.id }, { caller: admin });
     await h.api.users.activateUser({ id: user.id }, { caller: admin });
 
-    const off = await h.events.next('user_deactivated', accountsEvents.UserChanged, (p) => p.user?.id === user.id);
-    const on = await h.events.next('user_activated', accountsEvents.UserChanged, (p) => p.user?.id === user.id);
+    const off = await h.events.nextEvent('user_deactivated', accountsEvents.UserChanged, (p) => p.user?.id === user.id);
+    const on = await h.events.nextEvent('user_activated', accountsEvents.UserChanged, (p) => p.user?.id === user.id);
     expect(off.payload.user!.active).toBe(false);
     expect(on.payload.user!.active).toBe(true);
   });

@@ -2,76 +2,29 @@
 // both on one private NATS prefix, gRPC on 127.0.0.1), with a clock tests can move, typed clients, helpers
 // to make tenants, people and customers through accounts, and a tap on the jobs events.
 
-import {
-  type Caller,
-  createGrpcClient,
-  createLogger,
-  decodeEnvelope,
-  dlqStreamName,
-  type EventEnvelope,
-  eventsStreamName,
-  fromGrpcError,
-} from '@fieldline/platform';
+import { type Caller, createGrpcClient, createLogger, dlqStreamName, eventsStreamName } from '@fieldline/platform';
 import { accounts, jobs } from '@fieldline/proto';
-import { freshDatabase, testNatsUrl, uniquePrefix, waitFor } from '@fieldline/testing';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import {
+  callerOf,
+  EventTap,
+  failure,
+  freshDatabase,
+  TestClock,
+  testNatsUrl,
+  uniquePrefix,
+  waitFor,
+} from '@fieldline/testing';
+
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { startAccounts } from '../../accounts/src/app.js';
 import { type RunningJobs, startJobs } from '../src/app.js';
 import type { LocationClient } from '../src/clients/location.js';
 import type { JobsConfig } from '../src/config.js';
 
+export { callerOf, EventTap, failure, TestClock };
+
 export const JWT_SECRET = 'test-secret-for-jobs-tests-0123456789abcdef';
-
-/** A clock that runs with real time plus an offset tests can push forward. */
-export class TestClock {
-  private offsetMs = 0;
-  readonly now = (): Date => new Date(Date.now() + this.offsetMs);
-  advance(ms: number): void {
-    this.offsetMs += ms;
-  }
-}
-
-/** Every jobs event published under the test's prefix, decoded. */
-export class EventTap {
-  readonly envelopes: EventEnvelope[] = [];
-  private stopped = false;
-  private constructor(private readonly nc: NatsConnection) {}
-
-  static async start(natsUrl: string, prefix: string): Promise<EventTap> {
-    const nc = await connect({ servers: natsUrl, name: 'jobs-test-tap' });
-    const tap = new EventTap(nc);
-    const consumer = await jetstream(nc).consumers.get(eventsStreamName(prefix), {
-      filter_subjects: `${prefix}.*.jobs.*`,
-    });
-    const messages = await consumer.consume();
-    void (async () => {
-      for await (const m of messages) {
-        tap.envelopes.push(decodeEnvelope(m.data));
-        if (tap.stopped) break;
-      }
-    })();
-    return tap;
-  }
-
-  /** Every event of `type` whose payload matches `where`, decoded, in publication order. */
-  all<T>(type: string, decode: { decode(b: Uint8Array): T }, where: (p: T) => boolean = () => true): T[] {
-    return this.envelopes
-      .filter((e) => e.type === type)
-      .map((e) => decode.decode(e.payload))
-      .filter(where);
-  }
-
-  /** Waits for an event of `type` whose payload matches `where`. */
-  next<T>(type: string, decode: { decode(b: Uint8Array): T }, where: (p: T) => boolean = () => true): Promise<T> {
-    return waitFor(() => this.all(type, decode, where)[0], { what: `a ${type} event`, timeoutMs: 15_000 });
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.nc.close();
-  }
-}
 
 export function accountsClients(address: string) {
   return {
@@ -153,7 +106,7 @@ export async function startHarness(
   });
   const accountsApi = accountsClients(accountsAddr);
   const api = jobsClients(`127.0.0.1:${service.port}`);
-  const events = await EventTap.start(natsUrl, prefix);
+  const events = await EventTap.start(natsUrl, prefix, { producer: 'jobs' });
   return {
     accounts: accountsApi,
     api,
@@ -175,16 +128,6 @@ export async function startHarness(
       }
       await nc.close();
     },
-  };
-}
-
-export function callerOf(user: accounts.User): Caller {
-  return {
-    kind: 'user',
-    tenantId: user.tenantId,
-    userId: user.id,
-    role: user.role as Caller['role'],
-    customerId: user.customerId || undefined,
   };
 }
 
@@ -283,19 +226,5 @@ export class Tenant {
 /** A JobInput with every field at its default, for requests that set only a few. */
 export const input = (i: Partial<jobs.JobInput>): jobs.JobInput => jobs.JobInput.fromPartial(i);
 export const list = (values: string[]) => ({ values });
-
-/** The gRPC failure of `promise` as the gateway would read it: kind, code and field. */
-export async function failure(
-  promise: Promise<unknown>,
-): Promise<{ kind: string; code: string; field?: string; message: string }> {
-  try {
-    await promise;
-  } catch (err) {
-    const domain = fromGrpcError(err);
-    if (!domain) throw err;
-    return { kind: domain.kind, code: domain.code, field: domain.field, message: domain.message };
-  }
-  throw new Error('expected the call to fail, and it succeeded');
-}
 
 export const HOUR = 3_600_000;

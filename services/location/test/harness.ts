@@ -6,16 +6,24 @@ import {
   type Caller,
   createGrpcClient,
   createLogger,
-  decodeEnvelope,
   dlqStreamName,
   type EventEnvelope,
   encodeEnvelope,
   eventsStreamName,
-  fromGrpcError,
   type PromiseClient,
 } from '@fieldline/platform';
 import { accounts, jobs, jobsEvents, location, locationEvents } from '@fieldline/proto';
-import { freshDatabase, testNatsUrl, uniquePrefix, waitFor } from '@fieldline/testing';
+import {
+  callerOf,
+  EventTap,
+  failure,
+  freshDatabase,
+  TestClock,
+  testNatsUrl,
+  uniquePrefix,
+  waitFor,
+} from '@fieldline/testing';
+
 import { type ClientDuplexStream, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -23,39 +31,10 @@ import { startAccounts } from '../../accounts/src/app.js';
 import { type RunningLocation, startLocation } from '../src/app.js';
 import type { LocationConfig } from '../src/config.js';
 
-export const JWT_SECRET = 'test-secret-for-location-tests-0123456789';
+export { callerOf, failure, TestClock };
 
-/** A clock that runs with real time plus an offset tests can push forward. */
-export class TestClock {
-  private offsetMs = 0;
-  readonly now = (): Date => new Date(Date.now() + this.offsetMs);
-  advance(ms: number): void {
-    this.offsetMs += ms;
-  }
-}
-
-/** Every location event published under the test's prefix, decoded, in stream order. */
-export class EventTap {
-  readonly envelopes: EventEnvelope[] = [];
-  private stopped = false;
-  private constructor(private readonly nc: NatsConnection) {}
-
-  static async start(natsUrl: string, prefix: string): Promise<EventTap> {
-    const nc = await connect({ servers: natsUrl, name: 'location-test-tap' });
-    const tap = new EventTap(nc);
-    const consumer = await jetstream(nc).consumers.get(eventsStreamName(prefix), {
-      filter_subjects: `${prefix}.*.location.*`,
-    });
-    const messages = await consumer.consume();
-    void (async () => {
-      for await (const m of messages) {
-        tap.envelopes.push(decodeEnvelope(m.data));
-        if (tap.stopped) break;
-      }
-    })();
-    return tap;
-  }
-
+/** Location's events, with its arrivals and departures read out. */
+export class LocationEventTap extends EventTap {
   /** Arrivals and departures of a tenant, decoded, in publication order. */
   siteEvents(
     tenantId: string,
@@ -64,12 +43,9 @@ export class EventTap {
       .filter((e) => e.tenantId === tenantId && (e.type === 'worker_arrived' || e.type === 'worker_departed'))
       .map((e) => ({ type: e.type, event: locationEvents.WorkerSiteEvent.decode(e.payload), envelope: e }));
   }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.nc.close();
-  }
 }
+
+export const JWT_SECRET = 'test-secret-for-location-tests-0123456789';
 
 /** Every live position on core NATS under the test's live prefix. */
 export class LiveTap {
@@ -115,7 +91,7 @@ export interface Harness {
   api: LocationClient[];
   addresses: string[];
   clock: TestClock;
-  events: EventTap;
+  events: LocationEventTap;
   live: LiveTap;
   prefix: string;
   livePrefix: string;
@@ -181,7 +157,7 @@ export async function startHarness(
     return replicas.length - 1;
   };
   for (let i = 0; i < (opts.replicas ?? 1); i++) await addReplica();
-  const events = await EventTap.start(natsUrl, prefix);
+  const events = await LocationEventTap.start(natsUrl, prefix, { producer: 'location' });
   const live = await LiveTap.start(natsUrl, livePrefix);
   const accountsApi = {
     identity: createGrpcClient(accounts.IdentityServiceClient, accountsAddr),
@@ -218,16 +194,6 @@ export async function startHarness(
       }
       await nc.close();
     },
-  };
-}
-
-export function callerOf(user: accounts.User): Caller {
-  return {
-    kind: 'user',
-    tenantId: user.tenantId,
-    userId: user.id,
-    role: user.role as Caller['role'],
-    customerId: user.customerId || undefined,
   };
 }
 
@@ -450,18 +416,4 @@ export class DeviceStream {
   async closed(): Promise<void> {
     await this.ended;
   }
-}
-
-/** The gRPC failure of `promise` as the gateway would read it: kind, code and field. */
-export async function failure(
-  promise: Promise<unknown>,
-): Promise<{ kind: string; code: string; field?: string; message: string }> {
-  try {
-    await promise;
-  } catch (err) {
-    const domain = fromGrpcError(err);
-    if (!domain) throw err;
-    return { kind: domain.kind, code: domain.code, field: domain.field, message: domain.message };
-  }
-  throw new Error('expected the call to fail, and it succeeded');
 }

@@ -1,10 +1,4 @@
-// A clock for the accounts service that runs with real time plus an offset a test can push forward.
-export class TestClock {
-  private offsetMs = 0;
-  readonly now = (): Date => new Date(Date.now() + this.offsetMs);
-  advance(ms: number): void {
-    this.offsetMs += ms;
-  }
-}
+// The e2e tests move the accounts service's clock (invitation expiry) with the shared test clock.
+export { TestClock } from '@fieldline/testing';
 
 export const HOUR = 3600_000;
