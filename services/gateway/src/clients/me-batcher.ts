@@ -10,7 +10,10 @@ import type { AccountsClients } from './accounts-clients.js';
 
 export type Me = { user: accounts.User; tenant: accounts.Tenant };
 
-type Waiting = { key: string; resolve: (me: Me | undefined) => void; reject: (err: unknown) => void };
+type Lookup = { tenantId: string; userId: string };
+type Waiting = { lookup: Lookup; resolve: (me: Me | undefined) => void; reject: (err: unknown) => void };
+/** One user's lookup and every request of the batch waiting for it. */
+type Group = { lookup: Lookup; waiting: Waiting[] };
 
 /** Accounts takes up to 500 lookups per call; a fuller turn is sent in several calls. */
 export const MAX_BATCH = 500;
@@ -27,7 +30,7 @@ export class MeBatcher {
   /** The user caller's user and tenant as accounts has them now, or undefined when unknown or deactivated. */
   get(caller: Pick<Caller, 'tenantId' | 'userId'>): Promise<Me | undefined> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ key: `${caller.tenantId}/${caller.userId}`, resolve, reject });
+      this.waiting.push({ lookup: { tenantId: caller.tenantId, userId: caller.userId }, resolve, reject });
       // The call serves every request of its batch, so it belongs to none of their traces (not the first one's).
       // A full batch goes at once: accounts starts on it while this turn's other requests are still parsed.
       if (this.waiting.length >= this.maxBatch) outsideTraces(() => this.flush());
@@ -45,35 +48,29 @@ export class MeBatcher {
     const turn = this.waiting;
     this.waiting = [];
     if (turn.length === 0) return;
-    // The same user asked for twice in one turn is looked up once.
-    const byKey = new Map<string, Waiting[]>();
+    // The same user asked for twice in one turn is looked up once (ids never hold a newline).
+    const groups = new Map<string, Group>();
     for (const w of turn) {
-      const list = byKey.get(w.key);
-      if (list) list.push(w);
-      else byKey.set(w.key, [w]);
+      const key = `${w.lookup.tenantId}\n${w.lookup.userId}`;
+      const group = groups.get(key);
+      if (group) group.waiting.push(w);
+      else groups.set(key, { lookup: w.lookup, waiting: [w] });
     }
-    const keys = [...byKey.keys()];
-    for (let i = 0; i < keys.length; i += this.maxBatch) {
-      const chunk = keys.slice(i, i + this.maxBatch);
-      void this.send(chunk, byKey);
-    }
+    const all = [...groups.values()];
+    for (let i = 0; i < all.length; i += this.maxBatch) void this.send(all.slice(i, i + this.maxBatch));
   }
 
-  private async send(keys: string[], byKey: Map<string, Waiting[]>): Promise<void> {
-    const lookups = keys.map((key) => {
-      const slash = key.indexOf('/');
-      return { tenantId: key.slice(0, slash), userId: key.slice(slash + 1) };
-    });
+  private async send(groups: Group[]): Promise<void> {
     try {
-      const { results } = await this.identity.batchGetMe({ lookups });
-      keys.forEach((key, i) => {
+      const { results } = await this.identity.batchGetMe({ lookups: groups.map((g) => g.lookup) });
+      groups.forEach((group, i) => {
         const r = results[i];
         const me = r?.user && r.tenant ? { user: r.user, tenant: r.tenant } : undefined;
-        for (const w of byKey.get(key) ?? []) w.resolve(me);
+        for (const w of group.waiting) w.resolve(me);
       });
     } catch (err) {
       // Accounts unreachable or slow: every request of the batch fails as its own call would have.
-      for (const key of keys) for (const w of byKey.get(key) ?? []) w.reject(err);
+      for (const group of groups) for (const w of group.waiting) w.reject(err);
     }
   }
 }
